@@ -1,0 +1,80 @@
+//! The command line: one module per subcommand, each a thin layer over the library.
+
+pub mod dump;
+pub mod info;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::formats::OpenOptions;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sigmark",
+    version,
+    about = "Terminal annotator for physiological signals"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Summarise a recording: format, start, duration, channels, annotations.
+    Info(info::Args),
+    /// Print time and physical values, one row per sample (like WFDB's rdsamp).
+    Dump(dump::Args),
+}
+
+/// Hints for recordings whose metadata is incomplete (HDF5).
+#[derive(Debug, Clone, clap::Args)]
+pub struct FormatHints {
+    /// HDF5: path of the dataset (or group of 1-D datasets) holding the signals.
+    #[arg(long, value_name = "PATH")]
+    pub dataset: Option<String>,
+    /// HDF5: sampling rate in Hz, when the file does not give one.
+    #[arg(long, value_name = "HZ")]
+    pub rate: Option<f64>,
+}
+
+impl FormatHints {
+    pub fn options(&self) -> OpenOptions {
+        OpenOptions {
+            dataset: self.dataset.clone(),
+            rate_hz: self.rate,
+        }
+    }
+}
+
+/// A command's failure, printed by `main` in plain words.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Format(#[from] crate::formats::Error),
+    #[error("{0}")]
+    Usage(String),
+    #[error("writing output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl CliError {
+    /// Exit status: 2 for usage errors, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Info(a) => info::run(&a),
+        Command::Dump(a) => dump::run(&a),
+    }
+}
+
+/// Path argument shared by the subcommands.
+pub type FilePath = PathBuf;

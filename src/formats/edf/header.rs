@@ -1,0 +1,492 @@
+//! The fixed 256-byte header and the per-signal header of EDF/EDF+/BDF/BDF+ files.
+//!
+//! Every field is validated before anything is trusted: counts are bounded so that a hostile
+//! header cannot make the reader allocate or loop beyond what the file itself holds.
+
+use std::path::Path;
+
+use super::number::{self, edflib_atof, edflib_atoi, seconds_to_100ns, Shape};
+use crate::formats::Error;
+
+/// More signals than any real device writes (EDFlib's limit is 4096 as well).
+pub const MAX_SIGNALS: usize = 4096;
+
+/// Which EDF flavour the file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Plain,
+    PlusContinuous,
+    PlusDiscontinuous,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignalHeader {
+    pub label: String,
+    pub transducer: String,
+    pub unit: String,
+    pub physical_min: f64,
+    pub physical_max: f64,
+    pub digital_min: i64,
+    pub digital_max: i64,
+    pub prefilter: String,
+    pub samples_per_record: u64,
+    pub annotation: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub bdf: bool,
+    pub flavour: Flavour,
+    pub patient: String,
+    pub recording: String,
+    pub startdate: String,
+    pub starttime: String,
+    pub header_bytes: u64,
+    pub reserved: String,
+    /// Declared record count; -1 ("unknown, still recording") is resolved from the file size.
+    pub records: u64,
+    pub record_duration_100ns: i64,
+    pub signals: Vec<SignalHeader>,
+    /// Bytes of one data record.
+    pub record_bytes: u64,
+    /// What was unusual but readable.
+    pub notes: Vec<String>,
+}
+
+impl Header {
+    pub fn bytes_per_sample(&self) -> u64 {
+        if self.bdf {
+            3
+        } else {
+            2
+        }
+    }
+
+    pub fn record_duration_s(&self) -> f64 {
+        self.record_duration_100ns as f64 / 1e7
+    }
+}
+
+/// Reads fields of a fixed width out of the header, remembering where each one is.
+struct Cursor<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    notes: Vec<String>,
+}
+
+impl<'a> Cursor<'a> {
+    fn text(&self, offset: usize, width: usize) -> String {
+        // EDF headers are ASCII; Latin-1 keeps any stray byte visible instead of failing.
+        self.bytes[offset..offset + width]
+            .iter()
+            .map(|&c| char::from(c))
+            .collect::<String>()
+            .trim_end_matches(' ')
+            .to_owned()
+    }
+
+    fn error(&self, field: &str, offset: usize, width: usize, expected: &str) -> Error {
+        Error::HeaderField {
+            path: self.path.to_path_buf(),
+            field: field.to_owned(),
+            offset: offset as u64,
+            expected: expected.to_owned(),
+            found: self.bytes[offset..offset + width]
+                .iter()
+                .map(|&c| char::from(c))
+                .collect(),
+        }
+    }
+
+    /// A numeric field: validated strictly, valued as EDFlib values it.
+    fn number(
+        &mut self,
+        field: &str,
+        offset: usize,
+        width: usize,
+        shape: Shape,
+    ) -> Result<f64, Error> {
+        let raw: String = self.bytes[offset..offset + width]
+            .iter()
+            .map(|&c| char::from(c))
+            .collect();
+        let f = number::field(&raw);
+        let expected = match shape {
+            Shape::Integer => "an integer",
+            Shape::Decimal => "a decimal number",
+        };
+        if !number::is_valid(f.text, shape) {
+            return Err(self.error(field, offset, width, expected));
+        }
+        if f.leading_spaces {
+            self.notes.push(format!(
+                "header field '{field}' ({raw:?}) is not left-justified; read as {}",
+                f.text
+            ));
+        }
+        Ok(match shape {
+            Shape::Integer => edflib_atoi(f.text) as f64,
+            Shape::Decimal => edflib_atof(f.text),
+        })
+    }
+
+    fn integer(&mut self, field: &str, offset: usize, width: usize) -> Result<i64, Error> {
+        let raw: String = self.bytes[offset..offset + width]
+            .iter()
+            .map(|&c| char::from(c))
+            .collect();
+        let f = number::field(&raw);
+        if !number::is_valid(f.text, Shape::Integer) || f.text.len() > 12 {
+            return Err(self.error(field, offset, width, "an integer"));
+        }
+        self.number(field, offset, width, Shape::Integer)?;
+        Ok(edflib_atoi(f.text))
+    }
+}
+
+/// Parses and validates the whole header. `file_len` is the size of the file on disk.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
+    let file_len = bytes.len() as u64;
+    if bytes.len() < 256 {
+        return Err(Error::Size {
+            path: path.to_path_buf(),
+            actual: file_len,
+            detail: "an EDF/BDF header is at least 256 bytes".into(),
+        });
+    }
+    let bdf = bytes[0] == 0xff;
+    let mut c = Cursor {
+        path,
+        bytes,
+        notes: Vec::new(),
+    };
+    let version_ok = if bdf {
+        &bytes[1..8] == b"BIOSEMI"
+    } else {
+        &bytes[0..8] == b"0       "
+    };
+    if !version_ok {
+        let expected = if bdf {
+            "\\xffBIOSEMI (BDF)"
+        } else {
+            "\"0       \" (EDF)"
+        };
+        return Err(c.error("version", 0, 8, expected));
+    }
+    let n_signals = c.integer("number of signals", 252, 4)?;
+    if n_signals < 1 || n_signals as usize > MAX_SIGNALS {
+        return Err(c.error(
+            "number of signals",
+            252,
+            4,
+            &format!("1 to {MAX_SIGNALS} signals"),
+        ));
+    }
+    let ns = n_signals as usize;
+    let header_bytes = c.integer("number of bytes in header record", 184, 8)?;
+    let expected_hb = 256 * (ns as i64 + 1);
+    if header_bytes != expected_hb {
+        return Err(c.error(
+            "number of bytes in header record",
+            184,
+            8,
+            &format!("{expected_hb} (256 x (1 + {ns} signals))"),
+        ));
+    }
+    if file_len < expected_hb as u64 {
+        return Err(Error::Size {
+            path: path.to_path_buf(),
+            actual: file_len,
+            detail: format!("the header of {ns} signals needs {expected_hb} bytes"),
+        });
+    }
+    let reserved = c.text(192, 44);
+    let mut signals = parse_signals(&mut c, ns, bdf)?;
+    let flavour = flavour(&mut c, &reserved, bdf, &mut signals);
+    let duration_raw = c.text(244, 8);
+    c.number("duration of a data record", 244, 8, Shape::Decimal)?;
+    let record_duration_100ns = seconds_to_100ns(duration_raw.trim())
+        .filter(|&d| d >= 0)
+        .ok_or_else(|| {
+            c.error(
+                "duration of a data record",
+                244,
+                8,
+                "a non-negative number of seconds without exponent",
+            )
+        })?;
+    if record_duration_100ns == 0 && signals.iter().any(|s| !s.annotation) {
+        return Err(c.error(
+            "duration of a data record",
+            244,
+            8,
+            "a positive duration (0 is allowed only in annotation-only EDF+ files)",
+        ));
+    }
+    let record_bytes = record_bytes(&c, &signals, bdf)?;
+    let declared = c.integer("number of data records", 236, 8)?;
+    let records = resolve_records(&mut c, declared, expected_hb as u64, record_bytes)?;
+    check_dates(&mut c)?;
+    Ok(Header {
+        bdf,
+        flavour,
+        patient: c.text(8, 80),
+        recording: c.text(88, 80),
+        startdate: c.text(168, 8),
+        starttime: c.text(176, 8),
+        header_bytes: expected_hb as u64,
+        reserved,
+        records,
+        record_duration_100ns,
+        signals,
+        record_bytes,
+        notes: c.notes,
+    })
+}
+
+const SIGNAL_FIELDS: [(&str, usize); 10] = [
+    ("label", 16),
+    ("transducer type", 80),
+    ("physical dimension", 8),
+    ("physical minimum", 8),
+    ("physical maximum", 8),
+    ("digital minimum", 8),
+    ("digital maximum", 8),
+    ("prefiltering", 80),
+    ("number of samples in each data record", 8),
+    ("reserved", 32),
+];
+
+fn parse_signals(c: &mut Cursor<'_>, ns: usize, bdf: bool) -> Result<Vec<SignalHeader>, Error> {
+    // Fields are stored column by column: all labels, then all transducers, and so on.
+    let mut starts = [0usize; 10];
+    let mut off = 256;
+    for (k, (_, w)) in SIGNAL_FIELDS.iter().enumerate() {
+        starts[k] = off;
+        off += w * ns;
+    }
+    let at = |k: usize, i: usize| starts[k] + SIGNAL_FIELDS[k].1 * i;
+    let annot_label = if bdf {
+        "BDF Annotations"
+    } else {
+        "EDF Annotations"
+    };
+    let mut out = Vec::with_capacity(ns);
+    for i in 0..ns {
+        let label = c.text(at(0, i), 16);
+        let annotation = label == annot_label;
+        let name = |k: usize| format!("{} of signal {}", SIGNAL_FIELDS[k].0, i + 1);
+        let spr = c.integer(&name(8), at(8, i), 8)?;
+        if spr < 1 {
+            return Err(c.error(&name(8), at(8, i), 8, "at least 1 sample per data record"));
+        }
+        let mut s = SignalHeader {
+            label,
+            transducer: c.text(at(1, i), 80),
+            unit: c.text(at(2, i), 8),
+            physical_min: 0.0,
+            physical_max: 0.0,
+            digital_min: 0,
+            digital_max: 0,
+            prefilter: c.text(at(7, i), 80),
+            samples_per_record: spr as u64,
+            annotation,
+        };
+        if !annotation {
+            s.physical_min = c.number(&name(3), at(3, i), 8, Shape::Decimal)?;
+            s.physical_max = c.number(&name(4), at(4, i), 8, Shape::Decimal)?;
+            s.digital_min = c.integer(&name(5), at(5, i), 8)?;
+            s.digital_max = c.integer(&name(6), at(6, i), 8)?;
+            check_ranges(c, &s, i, bdf, &at)?;
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+fn check_ranges(
+    c: &Cursor<'_>,
+    s: &SignalHeader,
+    i: usize,
+    bdf: bool,
+    at: &dyn Fn(usize, usize) -> usize,
+) -> Result<(), Error> {
+    let (lo, hi) = if bdf {
+        (-8_388_608, 8_388_607)
+    } else {
+        (-32_768, 32_767)
+    };
+    let width = if bdf { "24-bit" } else { "16-bit" };
+    for (k, v) in [(5, s.digital_min), (6, s.digital_max)] {
+        if v < lo || v > hi {
+            return Err(c.error(
+                &format!("{} of signal {}", SIGNAL_FIELDS[k].0, i + 1),
+                at(k, i),
+                8,
+                &format!("a {width} value between {lo} and {hi}"),
+            ));
+        }
+    }
+    if s.digital_max <= s.digital_min {
+        return Err(c.error(
+            &format!("digital maximum of signal {}", i + 1),
+            at(6, i),
+            8,
+            &format!("a value above the digital minimum {}", s.digital_min),
+        ));
+    }
+    if s.physical_max == s.physical_min {
+        return Err(c.error(
+            &format!("physical maximum of signal {}", i + 1),
+            at(4, i),
+            8,
+            "a value different from the physical minimum (the gain would be zero)",
+        ));
+    }
+    Ok(())
+}
+
+/// EDF+ (section 2.1.3.2): the reserved field starts with `EDF+C` or `EDF+D`; BDF+ uses
+/// `BDF+C`/`BDF+D`. A file that claims EDF+ without an annotation signal is read as plain EDF,
+/// as is a BDF that claims `EDF+`.
+fn flavour(c: &mut Cursor<'_>, reserved: &str, bdf: bool, signals: &mut [SignalHeader]) -> Flavour {
+    let own = if bdf { "BDF+" } else { "EDF+" };
+    let declared = if reserved.starts_with(&format!("{own}C")) {
+        Some(Flavour::PlusContinuous)
+    } else if reserved.starts_with(&format!("{own}D")) {
+        Some(Flavour::PlusDiscontinuous)
+    } else {
+        None
+    };
+    let has_annotations = signals.iter().any(|s| s.annotation);
+    match declared {
+        Some(f) if has_annotations => f,
+        Some(_) => {
+            c.notes.push(format!(
+                "the reserved field says {reserved:?} but there is no annotation signal; read as plain {}",
+                if bdf { "BDF" } else { "EDF" }
+            ));
+            Flavour::Plain
+        }
+        None => {
+            if bdf && (reserved.starts_with("EDF+C") || reserved.starts_with("EDF+D")) {
+                c.notes.push(format!(
+                    "a BDF file whose reserved field says {reserved:?} (BDF+ files say BDF+C or BDF+D); read as plain BDF"
+                ));
+            }
+            if has_annotations {
+                c.notes.push(
+                    "a plain EDF/BDF file with a signal labelled as annotations; read as an ordinary signal"
+                        .into(),
+                );
+                for s in signals.iter_mut().filter(|s| s.annotation) {
+                    s.annotation = false;
+                }
+            }
+            Flavour::Plain
+        }
+    }
+}
+
+fn record_bytes(c: &Cursor<'_>, signals: &[SignalHeader], bdf: bool) -> Result<u64, Error> {
+    let bps = if bdf { 3u64 } else { 2 };
+    let mut total: u64 = 0;
+    for s in signals {
+        total = s
+            .samples_per_record
+            .checked_mul(bps)
+            .and_then(|b| total.checked_add(b))
+            .ok_or_else(|| {
+                c.error(
+                    "number of samples in each data record",
+                    256 + 216 * signals.len(),
+                    8,
+                    "a record size that fits in memory",
+                )
+            })?;
+    }
+    Ok(total)
+}
+
+fn resolve_records(
+    c: &mut Cursor<'_>,
+    declared: i64,
+    header_bytes: u64,
+    record_bytes: u64,
+) -> Result<u64, Error> {
+    let data = c.bytes.len() as u64 - header_bytes;
+    let path = c.path.to_path_buf();
+    let actual = c.bytes.len() as u64;
+    match declared {
+        -1 => {
+            let n = data / record_bytes;
+            if n == 0 || data % record_bytes != 0 {
+                return Err(Error::Size {
+                    path,
+                    actual,
+                    detail: format!(
+                        "the record count is -1 (unknown) and the {data} data bytes are not a whole number (at least one) of {record_bytes}-byte records"
+                    ),
+                });
+            }
+            c.notes.push(format!(
+                "the number of data records is -1 (file not closed by its writer); {n} records found from the file size"
+            ));
+            Ok(n)
+        }
+        n if n < 1 => Err(c.error(
+            "number of data records",
+            236,
+            8,
+            "a positive number of records (or -1 while recording)",
+        )),
+        n => {
+            let n = n as u64;
+            let expected = n
+                .checked_mul(record_bytes)
+                .and_then(|d| d.checked_add(header_bytes));
+            if expected != Some(actual) {
+                let what = match expected {
+                    Some(e) if e > actual => format!("truncated: {} bytes missing", e - actual),
+                    Some(e) => format!("{} bytes after the last record", actual - e),
+                    None => "the declared size overflows".into(),
+                };
+                return Err(Error::Size {
+                    path,
+                    actual,
+                    detail: format!(
+                        "{header_bytes} header bytes + {n} records x {record_bytes} bytes = {} bytes ({what})",
+                        expected.map_or("too many".to_string(), |e| e.to_string())
+                    ),
+                });
+            }
+            Ok(n)
+        }
+    }
+}
+
+/// Start date `dd.mm.yy` and time `hh.mm.ss` must be digits and dots where the spec puts them.
+fn check_dates(c: &mut Cursor<'_>) -> Result<(), Error> {
+    for (field, offset) in [
+        ("startdate of recording", 168),
+        ("starttime of recording", 176),
+    ] {
+        let b = &c.bytes[offset..offset + 8];
+        let ok = b.iter().enumerate().all(|(k, &ch)| {
+            if k == 2 || k == 5 {
+                ch == b'.'
+            } else {
+                ch.is_ascii_digit()
+            }
+        });
+        if !ok {
+            let expected = if offset == 168 {
+                "dd.mm.yy"
+            } else {
+                "hh.mm.ss"
+            };
+            return Err(c.error(field, offset, 8, expected));
+        }
+    }
+    Ok(())
+}
