@@ -60,7 +60,7 @@ pub fn open(path: &Path, map: Mmap) -> Result<Recording, Error> {
 }
 
 fn channels(h: &Header) -> Vec<Channel> {
-    let dur = h.record_duration_100ns as f64;
+    let dur_s = h.record_duration_s();
     h.signals
         .iter()
         .filter(|s| !s.annotation)
@@ -74,8 +74,12 @@ fn channels(h: &Header) -> Vec<Channel> {
             digital_max: Some(s.digital_max),
             prefilter: s.prefilter.clone(),
             samples_per_record: s.samples_per_record,
-            // As EDFlib computes it: samples per record / duration in 100 ns, times 10^7.
-            rate_hz: s.samples_per_record as f64 / dur * 1e7,
+            // As pyedflib reports EDFlib's rate: samples per record / (duration in 100 ns / 10^7).
+            rate_hz: if dur_s > 0.0 {
+                s.samples_per_record as f64 / dur_s
+            } else {
+                0.0
+            },
             samples: s.samples_per_record * h.records,
         })
         .collect()

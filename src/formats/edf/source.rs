@@ -252,9 +252,9 @@ impl DigitalSums {
         self.max = self.max.max(o.max);
     }
 
-    /// physical = b (o + d). Shift by the integer c nearest -o so the remaining offset is at
-    /// most 0.5: the sums of e = d + c stay exact integers and the products small, so the
-    /// result loses no precision to cancellation even for DC channels with huge offsets.
+    /// physical = b (o + d) = b (r + e) with c the integer nearest -o, r = o + c (at most 0.5)
+    /// and e = d - c: the sums of e stay exact integers and the products small, so the result
+    /// loses no precision to cancellation even for DC channels with huge offsets.
     fn physical(&self, g: Gain) -> ChannelStats {
         if self.n == 0 {
             return ChannelStats {
@@ -270,8 +270,8 @@ impl DigitalSums {
         let c = (-g.offset).round();
         let r = g.offset + c;
         let ci = c as i128;
-        let se = self.sum + n * ci;
-        let sq = self.sum_sq + 2 * ci * self.sum + n * ci * ci;
+        let se = self.sum - n * ci;
+        let sq = self.sum_sq - 2 * ci * self.sum + n * ci * ci;
         let nf = self.n as f64;
         let sum = g.bitvalue * (nf * r + se as f64);
         let sum_sq = g.bitvalue * g.bitvalue * (nf * r * r + 2.0 * r * se as f64 + sq as f64);
