@@ -23,8 +23,13 @@ pub fn sniff(head: &[u8]) -> bool {
 
 /// Opens an EDF-family file: validates the header, maps the data, parses the annotations.
 pub fn open(path: &Path, map: Mmap) -> Result<Recording, Error> {
-    let header = header::parse(path, &map)?;
-    let source = EdfSource::new(path, map, header)?;
+    open_bytes(path, Box::new(map))
+}
+
+/// Opens EDF-family bytes held in memory; `path` names them in messages.
+pub fn open_bytes(path: &Path, bytes: source::Bytes) -> Result<Recording, Error> {
+    let header = header::parse(path, (*bytes).as_ref())?;
+    let source = EdfSource::new(path, bytes, header)?;
     let h = source.header();
     let format = match (h.bdf, h.flavour) {
         (false, Flavour::Plain) => Format::Edf,
@@ -40,6 +45,11 @@ pub fn open(path: &Path, map: Mmap) -> Result<Recording, Error> {
     let channels = channels(h);
     let segments = segments(&timing.record_onsets_s, h.record_duration_s(), h.records);
     let duration_s = segments.last().map_or(0.0, |s| s.start_s + s.duration_s);
+    if h.flavour == Flavour::PlusDiscontinuous && segments.len() == 1 {
+        notes.push(
+            "EDF+D (discontinuous), but every record follows the previous one: no gaps".into(),
+        );
+    }
     let annotations = with_channels(annotations);
     let records = h.records;
     let record_duration_s = h.record_duration_s();

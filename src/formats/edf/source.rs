@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use memmap2::Mmap;
 use rayon::prelude::*;
 
 use super::header::{Flavour, Header};
@@ -13,7 +12,7 @@ use crate::signal::{Annotation, ChannelStats, SampleSource};
 /// Samples of an EDF-family file, read straight from the memory map.
 pub struct EdfSource {
     path: PathBuf,
-    map: Mmap,
+    map: Bytes,
     header: Header,
     /// For each data channel: index of its signal in the header.
     signal_of: Vec<usize>,
@@ -22,6 +21,9 @@ pub struct EdfSource {
     /// Onset (s from the first sample) of every record, for EDF+D files only.
     record_onsets: Option<Vec<f64>>,
 }
+
+/// The file's bytes: a read-only memory map, or a buffer (tests, fuzzing).
+pub type Bytes = Box<dyn AsRef<[u8]> + Send + Sync>;
 
 /// EDFlib's conversion (`edflib.c`): bitvalue = (pmax - pmin) / (dmax - dmin),
 /// offset = pmax / bitvalue - dmax, physical = bitvalue * (offset + digital). Using the same
@@ -62,7 +64,7 @@ impl Timing {
 }
 
 impl EdfSource {
-    pub fn new(path: &Path, map: Mmap, header: Header) -> Result<Self, Error> {
+    pub fn new(path: &Path, map: Bytes, header: Header) -> Result<Self, Error> {
         let bps = header.bytes_per_sample();
         let mut offset_in_record = Vec::with_capacity(header.signals.len());
         let mut off = 0;
@@ -98,7 +100,7 @@ impl EdfSource {
         let h = &self.header;
         let start = h.header_bytes + rec * h.record_bytes + self.offset_in_record[sig];
         let len = h.signals[sig].samples_per_record * h.bytes_per_sample();
-        &self.map[start as usize..(start + len) as usize]
+        &(*self.map).as_ref()[start as usize..(start + len) as usize]
     }
 
     /// Calls `f(bytes, position)` for each run of samples `first..first + count` of header
@@ -252,9 +254,6 @@ impl DigitalSums {
         self.max = self.max.max(o.max);
     }
 
-    /// physical = b (o + d) = b (r + e) with c the integer nearest -o, r = o + c (at most 0.5)
-    /// and e = d - c: the sums of e stay exact integers and the products small, so the result
-    /// loses no precision to cancellation even for DC channels with huge offsets.
     fn physical(&self, g: Gain) -> ChannelStats {
         if self.n == 0 {
             return ChannelStats {
@@ -266,15 +265,16 @@ impl DigitalSums {
                 sum_sq: 0.0,
             };
         }
-        let n = self.n as i128;
-        let c = (-g.offset).round();
-        let r = g.offset + c;
-        let ci = c as i128;
-        let se = self.sum - n * ci;
-        let sq = self.sum_sq - 2 * ci * self.sum + n * ci * ci;
         let nf = self.n as f64;
-        let sum = g.bitvalue * (nf * r + se as f64);
-        let sum_sq = g.bitvalue * g.bitvalue * (nf * r * r + 2.0 * r * se as f64 + sq as f64);
+        let (sum, sum_sq) = self.shifted_sums(g).unwrap_or_else(|| {
+            // Absurd gains (a header range like 1e308) overflow the exact path; plain floats
+            // give the same inf/NaN that per-sample conversion gives.
+            let s1 = self.sum as f64;
+            let s2 = self.sum_sq as f64;
+            let o = g.offset;
+            let b = g.bitvalue;
+            (b * (nf * o + s1), b * b * (nf * o * o + 2.0 * o * s1 + s2))
+        });
         let (a, b) = (g.physical(self.min), g.physical(self.max));
         ChannelStats {
             n: self.n,
@@ -284,6 +284,27 @@ impl DigitalSums {
             sum,
             sum_sq,
         }
+    }
+
+    /// physical = b (o + d) = b (r + e) with c the integer nearest -o, r = o + c (at most 0.5)
+    /// and e = d - c: the sums of e stay exact integers and the products small, so the result
+    /// loses no precision to cancellation even for DC channels with huge offsets.
+    fn shifted_sums(&self, g: Gain) -> Option<(f64, f64)> {
+        let c = (-g.offset).round();
+        if !c.is_finite() || c.abs() > 9.0e15 {
+            return None;
+        }
+        let (n, ci) = (i128::from(self.n), c as i128);
+        let se = self.sum.checked_sub(n.checked_mul(ci)?)?;
+        let sq = self
+            .sum_sq
+            .checked_sub(ci.checked_mul(self.sum)?.checked_mul(2)?)?
+            .checked_add(n.checked_mul(ci)?.checked_mul(ci)?)?;
+        let (nf, r, b) = (self.n as f64, g.offset + c, g.bitvalue);
+        Some((
+            b * (nf * r + se as f64),
+            b * b * (nf * r * r + 2.0 * r * se as f64 + sq as f64),
+        ))
     }
 }
 
@@ -394,7 +415,7 @@ pub fn read_annotations(
     let annotations = raw
         .into_iter()
         .map(|(on, dur, text)| Annotation {
-            onset_s: (on - timing.start_offset_100ns) as f64 / 1e7,
+            onset_s: on.saturating_sub(timing.start_offset_100ns) as f64 / 1e7,
             duration_s: dur.map(|d| d as f64 / 1e7),
             text,
             channel: None,
@@ -428,10 +449,9 @@ fn timing(
     let start = first.unwrap_or(0);
     if !discontinuous {
         let dur = h.record_duration_100ns;
-        let off = onsets
-            .iter()
-            .enumerate()
-            .find(|(r, o)| o.is_some_and(|o| o - start != *r as i64 * dur));
+        let off = onsets.iter().enumerate().find(|(r, o)| {
+            o.is_some_and(|o| Some(o.saturating_sub(start)) != (*r as i64).checked_mul(dur))
+        });
         if let Some((r, _)) = off {
             notes.push(format!(
                 "EDF+C, but data record {r} does not start where the previous one ends; records are taken as contiguous"
@@ -445,7 +465,7 @@ fn timing(
     let mut rel = Vec::with_capacity(onsets.len());
     let mut prev_end: Option<i64> = None;
     for (r, o) in onsets.iter().enumerate() {
-        let o = o.unwrap_or_default() - start;
+        let o = o.unwrap_or_default().saturating_sub(start);
         if prev_end.is_some_and(|e| o < e) {
             return Err(Error::Tal {
                 path: path.to_path_buf(),
@@ -458,7 +478,7 @@ fn timing(
                 ),
             });
         }
-        prev_end = Some(o + h.record_duration_100ns);
+        prev_end = Some(o.saturating_add(h.record_duration_100ns));
         rel.push(o as f64 / 1e7);
     }
     Ok(Timing {
