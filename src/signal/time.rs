@@ -33,7 +33,9 @@ impl StartTime {
 
     /// Clock time `offset_s` seconds after the first sample, formatted as ISO 8601.
     pub fn iso_after(&self, offset_s: f64) -> String {
-        let total_100ns = self.subsecond_100ns as i128 + (offset_s * 1e7).round() as i128;
+        // `as` saturates for huge or infinite offsets (and maps NaN to 0); the add must not overflow.
+        let total_100ns =
+            (self.subsecond_100ns as i128).saturating_add((offset_s * 1e7).round() as i128);
         let secs = total_100ns.div_euclid(10_000_000);
         let frac = total_100ns.rem_euclid(10_000_000) as u32;
         let dt = i64::try_from(secs)
@@ -75,6 +77,20 @@ impl serde::Serialize for StartTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_after_survives_absurd_offsets() {
+        let t = StartTime::from_fields(2020, 1, 1, 0, 0, 0).unwrap();
+        for off in [
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::MAX,
+        ] {
+            let _ = t.iso_after(off);
+        }
+    }
 
     #[test]
     fn iso_keeps_the_sub_second_part() {
