@@ -23,7 +23,11 @@ pub enum LzfError {
     /// The stream ends inside a literal run or a back-reference.
     Truncated { at: usize },
     /// A back-reference points before the start of the output.
-    BadReference { at: usize, distance: usize, produced: usize },
+    BadReference {
+        at: usize,
+        distance: usize,
+        produced: usize,
+    },
     /// The stream decodes to more bytes than allowed.
     TooLong { limit: usize },
 }
@@ -102,7 +106,11 @@ pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, LzfError> {
 
 /// The filter function for `FilterRegistry`: h5py stores the uncompressed chunk size in client
 /// data element 2 (0 or absent when unknown).
-fn filter(desc: &FilterDescription, data: &[u8], _element_size: usize) -> hdf5_reader::error::Result<Vec<u8>> {
+fn filter(
+    desc: &FilterDescription,
+    data: &[u8],
+    _element_size: usize,
+) -> hdf5_reader::error::Result<Vec<u8>> {
     let expected = desc
         .client_data
         .get(2)
@@ -225,13 +233,22 @@ mod tests {
 
     #[test]
     fn truncated_literal() {
-        assert_eq!(decompress(b"\x05abc", 100), Err(LzfError::Truncated { at: 0 }));
+        assert_eq!(
+            decompress(b"\x05abc", 100),
+            Err(LzfError::Truncated { at: 0 })
+        );
     }
 
     #[test]
     fn truncated_reference() {
-        assert_eq!(decompress(b"\x00a\x20", 100), Err(LzfError::Truncated { at: 2 }));
-        assert_eq!(decompress(b"\x00a\xe0\x05", 100), Err(LzfError::Truncated { at: 2 }));
+        assert_eq!(
+            decompress(b"\x00a\x20", 100),
+            Err(LzfError::Truncated { at: 2 })
+        );
+        assert_eq!(
+            decompress(b"\x00a\xe0\x05", 100),
+            Err(LzfError::Truncated { at: 2 })
+        );
     }
 
     #[test]
@@ -258,7 +275,7 @@ mod tests {
         );
         // A maximal run from 3 bytes must stop at the limit, not allocate past it.
         assert_eq!(
-            decompress(b"\x00a\xff\xff\x00", 10),
+            decompress(b"\x00a\xe0\xff\x00", 10),
             Err(LzfError::TooLong { limit: 10 })
         );
     }

@@ -4,7 +4,8 @@
 use std::fmt::Display;
 use std::path::Path;
 
-use hdf5_reader::{Attribute, Dataset, Datatype, Group, Hdf5File, SliceInfo, SliceInfoElem};
+use hdf5_reader::group::Group;
+use hdf5_reader::{Attribute, Dataset, Datatype, Hdf5File, SliceInfo, SliceInfoElem};
 
 use crate::formats::Error;
 
@@ -231,7 +232,9 @@ pub fn scalar_f64(cx: &Cx, ds: &Dataset, path: &str) -> Result<Option<f64>, Erro
     if Num::of(ds.dtype()).is_none() {
         return Ok(None);
     }
-    let n = ds.num_elements().map_err(cx.err(format!("size of {path}")))?;
+    let n = ds
+        .num_elements()
+        .map_err(cx.err(format!("size of {path}")))?;
     if n != 1 {
         return Ok(None);
     }

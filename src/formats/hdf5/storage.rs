@@ -1,0 +1,216 @@
+//! Signal datasets and how to read them: the axes that hold channels and time, hyperslab reads
+//! in bounded blocks, and a small cache of samples x channels blocks.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use hdf5_reader::{Dataset, SliceInfo, SliceInfoElem};
+
+use super::values::{read_f64, Cx, Num};
+use crate::formats::Error;
+
+/// Samples per read: bounds the memory of one call whatever the window or file asks for.
+const BLOCK_ELEMENTS: u64 = 1 << 20;
+
+/// More channels than any recording has; a larger channel axis is not a signal dataset.
+pub const MAX_CHANNELS: u64 = 1 << 16;
+
+/// Values (f64) of recently read samples x channels blocks kept per dataset: 32 MB.
+const SLAB_CACHE_VALUES: usize = 4 << 20;
+
+/// A dataset holding the samples of one or more channels.
+pub struct Signal {
+    pub dataset: Dataset,
+    pub path: String,
+    pub num: Num,
+    /// Length of the dataset's time axis.
+    pub samples: u64,
+    /// Where the channels lie in the dataset.
+    pub axes: Axes,
+    /// Recent blocks of a samples x channels dataset, every channel of their rows: a viewer
+    /// asks for one channel at a time, and a column read alone touches every row anyway.
+    slabs: Mutex<VecDeque<Arc<Slab>>>,
+}
+
+/// Samples `start..end` of every channel, row-major as stored.
+pub struct Slab {
+    start: u64,
+    end: u64,
+    pub values: Vec<f64>,
+}
+
+/// How channels and time map onto the dataset's axes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axes {
+    /// A 1-D dataset: one channel.
+    Vector,
+    /// 2-D, channels x samples: a channel is a row.
+    Rows { channels: u64 },
+    /// 2-D, samples x channels: a channel is a column.
+    Columns { channels: u64 },
+}
+
+impl Axes {
+    pub fn channels(self) -> u64 {
+        match self {
+            Axes::Vector => 1,
+            Axes::Rows { channels } | Axes::Columns { channels } => channels,
+        }
+    }
+
+    pub fn channel_axis(self) -> Option<usize> {
+        match self {
+            Axes::Vector => None,
+            Axes::Rows { .. } => Some(0),
+            Axes::Columns { .. } => Some(1),
+        }
+    }
+}
+
+impl Signal {
+    /// A numeric 1-D or 2-D dataset whose size the file can back, with `axes` matching its
+    /// shape.
+    pub fn new(cx: &Cx, dataset: Dataset, path: &str, axes: Axes) -> Result<Arc<Signal>, Error> {
+        let num = Num::of(dataset.dtype()).ok_or_else(|| {
+            cx.fail(format!(
+                "{path} holds {:?}, not numbers sigmark can read as samples",
+                dataset.dtype()
+            ))
+        })?;
+        cx.check_plausible(&dataset, path)?;
+        if axes.channels() > MAX_CHANNELS {
+            return Err(cx.fail(format!(
+                "{path} would have {} channels; sigmark reads at most {MAX_CHANNELS}",
+                axes.channels()
+            )));
+        }
+        let shape = dataset.shape().to_vec();
+        let samples = match (axes, shape.as_slice()) {
+            (Axes::Vector, &[n]) => n,
+            (Axes::Rows { channels }, &[c, n]) if c == channels => n,
+            (Axes::Columns { channels }, &[n, c]) if c == channels => n,
+            _ => {
+                return Err(cx.fail(format!(
+                    "{path} has shape {shape:?}, which does not fit {axes:?}"
+                )))
+            }
+        };
+        Ok(Arc::new(Signal {
+            dataset,
+            path: path.to_string(),
+            num,
+            samples,
+            axes,
+            slabs: Mutex::new(VecDeque::new()),
+        }))
+    }
+
+    /// Selection of samples `start..end` of channel `index` (`None`: every channel).
+    fn selection(&self, index: Option<u64>, start: u64, end: u64) -> SliceInfo {
+        let time = SliceInfoElem::Slice {
+            start,
+            end,
+            step: 1,
+        };
+        let chan = match index {
+            Some(i) => SliceInfoElem::Index(i),
+            None => SliceInfoElem::Slice {
+                start: 0,
+                end: self.axes.channels(),
+                step: 1,
+            },
+        };
+        let selections = match self.axes {
+            Axes::Vector => vec![time],
+            Axes::Rows { .. } => vec![chan, time],
+            Axes::Columns { .. } => vec![time, chan],
+        };
+        SliceInfo { selections }
+    }
+
+    /// Samples per block along the time axis: about `BLOCK_ELEMENTS` values, rounded to whole
+    /// chunks so that a pass over the dataset decodes each chunk once.
+    pub fn block_len(&self, channels_read: u64) -> u64 {
+        let want = (BLOCK_ELEMENTS / channels_read.max(1)).max(1);
+        let time_axis = match self.axes {
+            Axes::Vector | Axes::Columns { .. } => 0,
+            Axes::Rows { .. } => 1,
+        };
+        // Chunks longer than a block are not worth aligning to (nor is a block that large).
+        match self
+            .dataset
+            .chunks()
+            .and_then(|c| c.get(time_axis).copied())
+        {
+            Some(c) if c > 0 && u64::from(c) <= want => {
+                let c = u64::from(c);
+                (want / c) * c
+            }
+            _ => want,
+        }
+    }
+
+    /// The cached block of rows starting at `start` (all channels), read if absent.
+    pub fn slab(&self, file: &Path, start: u64, end: u64) -> Result<Arc<Slab>, Error> {
+        // A poisoned lock only means another reader panicked; the cache stays consistent.
+        let cached = {
+            let slabs = self.slabs.lock().unwrap_or_else(|e| e.into_inner());
+            slabs
+                .iter()
+                .find(|s| s.start == start && s.end == end)
+                .cloned()
+        };
+        if let Some(s) = cached {
+            return Ok(s);
+        }
+        let mut values = Vec::new();
+        self.read(file, None, start, end, &mut values)?;
+        let slab = Arc::new(Slab { start, end, values });
+        let mut slabs = self.slabs.lock().unwrap_or_else(|e| e.into_inner());
+        slabs.push_front(Arc::clone(&slab));
+        let mut total = 0;
+        slabs.retain(|s| {
+            total += s.values.len();
+            total <= SLAB_CACHE_VALUES || Arc::ptr_eq(s, &slab)
+        });
+        Ok(slab)
+    }
+
+    pub fn read(
+        &self,
+        file: &Path,
+        index: Option<u64>,
+        start: u64,
+        end: u64,
+        out: &mut Vec<f64>,
+    ) -> Result<(), Error> {
+        out.clear();
+        let sel = self.selection(index, start, end);
+        read_f64(&self.dataset, self.num, &sel, out).map_err(|e| Error::Hdf5 {
+            path: file.to_path_buf(),
+            detail: format!(
+                "reading samples {start}..{end} of {}{}: {e}",
+                self.path,
+                index.map_or_else(String::new, |i| format!(" (channel index {i})"))
+            ),
+        })?;
+        let per = if index.is_some() {
+            1
+        } else {
+            self.axes.channels()
+        };
+        let want = (end - start).saturating_mul(per);
+        if out.len() as u64 != want {
+            return Err(Error::Hdf5 {
+                path: file.to_path_buf(),
+                detail: format!(
+                    "reading samples {start}..{end} of {} returned {} values, expected {want}",
+                    self.path,
+                    out.len()
+                ),
+            });
+        }
+        Ok(())
+    }
+}
