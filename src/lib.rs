@@ -4,8 +4,10 @@
 //! and export live here; the `sigmark` binary is a thin layer over it.
 
 pub mod cli;
+pub mod dsp;
 pub mod formats;
 pub mod signal;
+pub mod synth;
 pub mod text;
 
 pub use formats::{open, open_with, Error, OpenOptions};

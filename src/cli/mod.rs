@@ -2,6 +2,7 @@
 
 pub mod dump;
 pub mod info;
+pub mod synth;
 
 use std::path::PathBuf;
 
@@ -16,8 +17,9 @@ use crate::formats::OpenOptions;
     about = "Terminal annotator for physiological signals"
 )]
 pub struct Cli {
+    /// With no command, sigmark shows the demo recording shipped in `recordings/`.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +28,9 @@ pub enum Command {
     Info(info::Args),
     /// Print time and physical values, one row per sample (like WFDB's rdsamp).
     Dump(dump::Args),
+    /// Write the deterministic demo recordings (ECG EDF+, EEG BDF+, monitoring HDF5) and their
+    /// ground-truth event tables into a directory.
+    Synth(synth::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -70,11 +75,37 @@ impl CliError {
 }
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return info::run(&info::Args {
+            file: demo_recording()?,
+            json: false,
+            stats: false,
+            hints: FormatHints {
+                dataset: None,
+                rate: None,
+            },
+        });
+    };
+    match command {
         Command::Info(a) => info::run(&a),
         Command::Dump(a) => dump::run(&a),
+        Command::Synth(a) => synth::run(&a),
     }
 }
+
+/// The demo recording: `recordings/demo_ecg.edf` under the working directory, else in the
+/// source tree the binary was built from.
+pub fn demo_recording() -> Result<PathBuf, CliError> {
+    let rel = PathBuf::from("recordings").join(DEMO);
+    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(&rel);
+    [rel, built]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| CliError::Usage(format!("the demo recording recordings/{DEMO} is missing; regenerate it with `sigmark synth --out recordings`")))
+}
+
+/// File name of the demo recording opened when no file is given.
+pub const DEMO: &str = "demo_ecg.edf";
 
 /// Path argument shared by the subcommands.
 pub type FilePath = PathBuf;
