@@ -186,6 +186,84 @@ fn bdf_sample(b: &[u8]) -> i32 {
     i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8
 }
 
+/// Runs `body` compiled for AVX2 when the CPU has it, otherwise for the baseline target.
+///
+/// Written by hand (a dozen lines) rather than pulling in a multiversioning crate. The default
+/// x86-64 target has only SSE2, and the statistics pass then runs at a third of memory speed
+/// (0.20 s against `cat`'s 0.08 s over the 24-hour benchmark file); with AVX2 it outruns `cat`.
+#[inline(always)]
+fn with_avx2<T>(bytes: &[u8], body: fn(&[u8]) -> T) -> T {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn avx2<T>(bytes: &[u8], body: fn(&[u8]) -> T) -> T {
+            body(bytes)
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { avx2(bytes, body) };
+        }
+    }
+    body(bytes)
+}
+
+/// Sum, sum of squares, minimum and maximum of 16-bit EDF samples, exact.
+///
+/// Written in 16 independent lanes so the compiler vectorises it: a single accumulator chain
+/// does not. Lane sums stay in i32 for at most `FLUSH` chunks (4096 x 32768 < 2^31) and squares
+/// (at most 2^30) widen to u64, so the result is the exact integer sum either way.
+#[inline(always)]
+fn edf_sums(bytes: &[u8]) -> (i64, i64, i32, i32) {
+    const LANES: usize = 16;
+    const FLUSH: usize = 4096;
+    let mut s = 0i64;
+    let mut lo = [i16::MAX; LANES];
+    let mut hi = [i16::MIN; LANES];
+    let mut sq = [0u64; LANES];
+    let full = bytes.len() / (2 * LANES) * (2 * LANES);
+    let (body, tail) = bytes.split_at(full);
+    for block in body.chunks(2 * LANES * FLUSH) {
+        let mut ls = [0i32; LANES];
+        for c in block.chunks_exact(2 * LANES) {
+            for l in 0..LANES {
+                let v = i16::from_le_bytes([c[2 * l], c[2 * l + 1]]);
+                let w = i32::from(v);
+                ls[l] += w;
+                sq[l] += u64::from((w * w) as u32);
+                lo[l] = lo[l].min(v);
+                hi[l] = hi[l].max(v);
+            }
+        }
+        s += ls.iter().map(|&x| i64::from(x)).sum::<i64>();
+    }
+    let mut q = sq.iter().sum::<u64>() as i64;
+    let mut lo = lo.iter().map(|&v| i32::from(v)).fold(i32::MAX, i32::min);
+    let mut hi = hi.iter().map(|&v| i32::from(v)).fold(i32::MIN, i32::max);
+    for b in tail.chunks_exact(2) {
+        let v = i32::from(i16::from_le_bytes([b[0], b[1]]));
+        s += i64::from(v);
+        q += i64::from(v * v);
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (s, q, lo, hi)
+}
+
+/// Sum, sum of squares (i128: squares of 24-bit values reach 2^46), minimum and maximum of
+/// 24-bit BDF samples, exact.
+#[inline(always)]
+fn bdf_sums(bytes: &[u8]) -> (i64, i128, i32, i32) {
+    let (mut s, mut q, mut lo, mut hi) = (0i64, 0i128, i32::MAX, i32::MIN);
+    for b in bytes.chunks_exact(3) {
+        let v = bdf_sample(b);
+        s += i64::from(v);
+        q += i128::from(i64::from(v) * i64::from(v));
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (s, q, lo, hi)
+}
+
 /// Exact integer sums of digital values; physical statistics follow from them exactly.
 #[derive(Debug, Clone, Default)]
 struct DigitalSums {
@@ -198,29 +276,13 @@ struct DigitalSums {
 
 impl DigitalSums {
     fn add_edf(&mut self, bytes: &[u8]) {
-        let (mut s, mut q, mut lo, mut hi) = (0i64, 0i64, i32::MAX, i32::MIN);
-        for b in bytes.chunks_exact(2) {
-            let v = i32::from(i16::from_le_bytes([b[0], b[1]]));
-            s += i64::from(v);
-            q += i64::from(v * v);
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
+        let (s, q, lo, hi) = with_avx2(bytes, edf_sums);
         self.fold((bytes.len() / 2) as u64, s, q, lo, hi);
     }
 
     fn add_bdf(&mut self, bytes: &[u8]) {
-        // Squares of 24-bit values reach 2^46: accumulate in i128 per record.
-        let (mut s, mut q, mut lo, mut hi) = (0i64, 0i128, i32::MAX, i32::MIN);
-        for b in bytes.chunks_exact(3) {
-            let v = bdf_sample(b);
-            s += i64::from(v);
-            q += i128::from(i64::from(v) * i64::from(v));
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-        let n = (bytes.len() / 3) as u64;
-        self.fold(n, s, 0, lo, hi);
+        let (s, q, lo, hi) = with_avx2(bytes, bdf_sums);
+        self.fold((bytes.len() / 3) as u64, s, 0, lo, hi);
         self.sum_sq += q;
     }
 
