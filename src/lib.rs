@@ -1,7 +1,7 @@
 //! sigmark: the engine of a terminal annotator for physiological signals.
 //!
-//! The library never touches a terminal: formats, signal model, DSP, annotations, comparison
-//! and export live here; the `sigmark` binary is a thin layer over it.
+//! Formats, signal model, DSP, annotations, comparison and export never touch a terminal; only
+//! `tui` (the viewer) imports ratatui and crossterm, and the `sigmark` binary is a thin layer.
 
 pub mod cli;
 pub mod dsp;
@@ -9,6 +9,7 @@ pub mod formats;
 pub mod signal;
 pub mod synth;
 pub mod text;
+pub mod tui;
 
 pub use formats::{open, open_with, Error, OpenOptions};
 pub use signal::{Annotation, Channel, Format, Recording};

@@ -2,6 +2,7 @@
 
 pub mod dump;
 pub mod info;
+pub mod open;
 pub mod synth;
 
 use std::path::PathBuf;
@@ -16,14 +17,24 @@ use crate::formats::OpenOptions;
     version,
     about = "Terminal annotator for physiological signals"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
-    /// With no command, sigmark shows the demo recording shipped in `recordings/`.
+    /// With no command, sigmark opens FILE in the viewer (the demo recording shipped in
+    /// `recordings/` when no FILE is given either).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A recording to open in the viewer (same as `sigmark open FILE`).
+    pub file: Option<FilePath>,
+    #[command(flatten)]
+    pub view: open::ViewArgs,
+    #[command(flatten)]
+    pub hints: FormatHints,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open a recording in the terminal viewer.
+    Open(open::Args),
     /// Summarise a recording: format, start, duration, channels, annotations.
     Info(info::Args),
     /// Print time and physical values, one row per sample (like WFDB's rdsamp).
@@ -76,17 +87,14 @@ impl CliError {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
-        return info::run(&info::Args {
-            file: demo_recording()?,
-            json: false,
-            stats: false,
-            hints: FormatHints {
-                dataset: None,
-                rate: None,
-            },
-        });
+        let file = match cli.file {
+            Some(f) => f,
+            None => demo_recording()?,
+        };
+        return open::view(&file, &cli.view, &cli.hints);
     };
     match command {
+        Command::Open(a) => open::run(&a),
         Command::Info(a) => info::run(&a),
         Command::Dump(a) => dump::run(&a),
         Command::Synth(a) => synth::run(&a),

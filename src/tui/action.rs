@@ -1,0 +1,92 @@
+//! Every command of the viewer is a named value with a description: keymap files name them,
+//! and the help overlay is generated from the same table, so help cannot drift from behaviour.
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        /// A command the user can bind to a key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order help lists them.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            /// One line of help.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $desc,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                match name {
+                    $($name => Some(Action::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "Quit the viewer";
+    Help => "help", "Show or hide this help";
+    CursorLeft => "cursor_left", "Move the cursor back (scrolls at the edge)";
+    CursorRight => "cursor_right", "Move the cursor forward (scrolls at the edge)";
+    ScrollBackFine => "scroll_back_fine", "Scroll back a tenth of the window";
+    ScrollForwardFine => "scroll_forward_fine", "Scroll forward a tenth of the window";
+    ScrollBackHalf => "scroll_back_half", "Scroll back half a window";
+    ScrollForwardHalf => "scroll_forward_half", "Scroll forward half a window";
+    ScrollBackPage => "scroll_back_page", "Scroll back one window";
+    ScrollForwardPage => "scroll_forward_page", "Scroll forward one window";
+    GoStart => "go_start", "Go to the start of the recording";
+    GoEnd => "go_end", "Go to the end of the recording";
+    JumpTo => "jump_to", "Jump to a time: seconds, HH:MM:SS from start, or @HH:MM:SS clock time";
+    ZoomIn => "zoom_in", "Shorter window (next time-scale preset)";
+    ZoomOut => "zoom_out", "Longer window (previous time-scale preset)";
+    ZoomAll => "zoom_all", "Show the whole recording";
+    AmpUp => "amp_up", "Larger amplitude, all channels";
+    AmpDown => "amp_down", "Smaller amplitude, all channels";
+    AmpAuto => "amp_auto", "Auto-scale every channel to the visible signal";
+    ChannelAmpUp => "channel_amp_up", "Larger amplitude, selected channel";
+    ChannelAmpDown => "channel_amp_down", "Smaller amplitude, selected channel";
+    SelectNext => "select_next", "Select the next channel";
+    SelectPrev => "select_prev", "Select the previous channel";
+    HideChannel => "hide_channel", "Hide the selected channel";
+    ShowAll => "show_all", "Show every channel (undo hide and solo)";
+    SoloChannel => "solo_channel", "Show only the selected channel (again: show all)";
+    MoveChannelUp => "move_channel_up", "Move the selected channel up";
+    MoveChannelDown => "move_channel_down", "Move the selected channel down";
+    NextGroup => "next_group", "Show the next channel group (EEG, ECG, EOG, ...; then all)";
+    NextMontage => "next_montage", "Next EEG montage (as recorded, bipolar, transverse, average)";
+    ToggleFilters => "toggle_filters", "Display filters on or off (the recording is never changed)";
+    CycleHighpass => "cycle_highpass", "High-pass cutoff: off, 0.1, 0.3, 0.5, 1, 5 Hz";
+    CycleLowpass => "cycle_lowpass", "Low-pass cutoff: off, 15, 30, 40, 70, 100 Hz";
+    CycleNotch => "cycle_notch", "Notch: off, 50 Hz, 60 Hz";
+    ToggleMouse => "toggle_mouse", "Mouse on or off (click moves the cursor, wheel scrolls)";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for &a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a));
+            assert!(seen.insert(a.name()), "duplicate {}", a.name());
+            assert!(!a.description().is_empty());
+        }
+        assert_eq!(Action::from_name("fly"), None);
+    }
+}

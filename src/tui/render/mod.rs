@@ -1,0 +1,504 @@
+//! Drawing one frame from the app state: lanes with their gutter, the event lane, the time axis
+//! with clock time, the status bar, and the help and too-small screens.
+
+pub mod wave;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
+use ratatui::Frame;
+use rayon::prelude::*;
+
+use super::app::{App, Lane, Mode};
+use super::view::{hms_label, span_label};
+use crate::dsp::{raw_envelope, BASE, EMPTY};
+use crate::signal::Segment;
+
+/// Width of the left gutter: label, unit and scale.
+pub const GUTTER: u16 = 14;
+/// The smallest terminal the viewer draws in; below it a short message says so.
+pub const MIN_WIDTH: u16 = 32;
+pub const MIN_HEIGHT: u16 = 8;
+/// Rows under the lanes: event lane, two axis rows, status bar.
+const BOTTOM_ROWS: u16 = 4;
+
+/// Draws the whole frame.
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    draw_buffer(frame.buffer_mut(), area, app);
+}
+
+/// Draws into a buffer (the benchmark and tests call this without a terminal).
+pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = format!(
+            "Terminal too small: {}x{}, sigmark needs {MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it, or press q to quit.",
+            area.width, area.height
+        );
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+        app.wave_area = Rect::default();
+        return;
+    }
+    let lanes_h = area.height - BOTTOM_ROWS;
+    let wave = Rect::new(area.x + GUTTER, area.y, area.width - GUTTER, lanes_h);
+    app.wave_area = wave;
+    draw_lanes(buf, area, wave, app);
+    let y_events = area.y + lanes_h;
+    draw_events(buf, area, wave, y_events, app);
+    draw_axis(buf, area, wave, y_events + 1, app);
+    draw_cursor(buf, wave, app);
+    draw_status(
+        buf,
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+        app,
+    );
+    if app.mode == Mode::Help {
+        draw_help(buf, area, app);
+    }
+}
+
+/// Column of time `t` in the waveform area, if it is inside.
+fn column_of(app: &App, wave: Rect, t: f64) -> Option<u16> {
+    let v = &app.view;
+    if !(t >= v.start_s && t <= v.end_s()) || v.span_s <= 0.0 {
+        return None;
+    }
+    let x = ((t - v.start_s) / v.span_s * f64::from(wave.width)).floor() as u16;
+    Some(wave.x + x.min(wave.width.saturating_sub(1)))
+}
+
+fn draw_lanes(buf: &mut Buffer, area: Rect, wave: Rect, app: &mut App) {
+    let vis = app.visible();
+    if vis.is_empty() || wave.height == 0 {
+        return;
+    }
+    let lane_h = (wave.height / vis.len() as u16).max(1);
+    let fits = usize::from(wave.height / lane_h).min(vis.len());
+    let selected = app.selected.min(vis.len() - 1);
+    let first = (selected + 1).saturating_sub(fits);
+    let shown = &vis[first..first + fits];
+    let dots = usize::from(wave.width) * 2;
+
+    // The lanes' data are independent: compute them on every core.
+    let app_ref: &App = app;
+    let columns: Vec<(Vec<(f32, f32)>, usize)> = shown
+        .par_iter()
+        .map(|&i| lane_columns(app_ref, i, dots))
+        .collect();
+    let mut pending_any = false;
+    for (row, (&i, (cols, pending))) in shown.iter().zip(&columns).enumerate() {
+        pending_any |= *pending > 0;
+        if app.lanes[i].unscaled {
+            autoscale(&mut app.lanes[i], cols);
+        }
+        let lane = &app.lanes[i];
+        let y = wave.y + row as u16 * lane_h;
+        let lane_area = Rect::new(wave.x, y, wave.width, lane_h);
+        let family = lane.kind as usize;
+        wave::draw_lane(
+            buf,
+            lane_area,
+            cols,
+            lane.center,
+            lane.scale,
+            app.theme.lane(family),
+        );
+        let is_sel = first + row == selected;
+        draw_gutter(buf, Rect::new(area.x, y, GUTTER, lane_h), lane, is_sel, app);
+    }
+    if first > 0 || first + fits < vis.len() {
+        let note = format!("{}-{}/{}", first + 1, first + fits, vis.len());
+        let x = area.x + GUTTER.saturating_sub(note.len() as u16 + 1);
+        buf.set_stringn(
+            x,
+            wave.y + wave.height - 1,
+            note,
+            usize::from(GUTTER),
+            app.theme.dim(),
+        );
+    }
+    let _ = pending_any;
+}
+
+fn draw_gutter(buf: &mut Buffer, r: Rect, lane: &Lane, selected: bool, app: &App) {
+    let w = usize::from(r.width - 1);
+    let label: String = lane.label.chars().take(w).collect();
+    buf.set_stringn(
+        r.x,
+        r.y,
+        format!("{label:<w$}"),
+        w,
+        app.theme.label(selected),
+    );
+    let scale = format!("±{} {}", short_number(lane.scale), lane.unit);
+    if r.height >= 2 {
+        buf.set_stringn(r.x, r.y + 1, &scale, w, app.theme.dim());
+    }
+    // The scale bar: the lane's full height is 2 x scale.
+    for dy in 0..r.height {
+        let ch = match (dy, r.height) {
+            (_, 1) => "┼",
+            (0, _) => "┬",
+            (d, h) if d == h - 1 => "┴",
+            _ => "│",
+        };
+        buf.set_string(r.x + r.width - 1, r.y + dy, ch, app.theme.dim());
+    }
+}
+
+/// Sets a lane's centre and scale so what is on screen fills the lane: the whole range, since
+/// the peaks (an R wave, a spike) are what a reader looks at.
+pub fn autoscale(lane: &mut Lane, cols: &[(f32, f32)]) {
+    let lo = cols
+        .iter()
+        .map(|c| c.0)
+        .filter(|v| v.is_finite())
+        .fold(f32::INFINITY, f32::min);
+    let hi = cols
+        .iter()
+        .map(|c| c.1)
+        .filter(|v| v.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    if !(lo.is_finite() && hi.is_finite()) {
+        return;
+    }
+    let (a, b) = (f64::from(lo.min(hi)), f64::from(lo.max(hi)));
+    lane.center = (a + b) / 2.0;
+    let half = (b - a) / 2.0 * 1.05;
+    lane.scale = if half > 0.0 && half.is_finite() {
+        half
+    } else {
+        (lane.center.abs() * 0.1).max(1e-6)
+    };
+    lane.unscaled = false;
+}
+
+/// The stretches of the time axis holding data.
+fn segments(app: &App) -> Vec<Segment> {
+    if app.rec.segments.is_empty() {
+        vec![Segment {
+            start_s: 0.0,
+            duration_s: app.rec.duration_s,
+        }]
+    } else {
+        app.rec.segments.clone()
+    }
+}
+
+/// One (min, max) per dot column of a lane over the view, and how many columns wait for the
+/// pyramid. Zoomed out (at least `BASE` samples per column) from the pyramid; zoomed in from
+/// raw samples through the display filter. Each data segment maps separately, so EDF+D gaps
+/// stay empty.
+pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f32)>, usize) {
+    let mut out = vec![EMPTY; ncols];
+    let lane = &app.lanes[lane_index];
+    let v = &app.view;
+    if ncols == 0 || lane.rate_hz <= 0.0 || v.span_s <= 0.0 {
+        return (out, 0);
+    }
+    let dt = v.span_s / ncols as f64;
+    let spc = dt * lane.rate_hz;
+    let filter = app.filter_for(lane.kind);
+    let mut pending = 0;
+    for seg in segments(app) {
+        let a = seg.start_s.max(v.start_s);
+        let b = (seg.start_s + seg.duration_s).min(v.end_s());
+        if b <= a {
+            continue;
+        }
+        let ca = ((a - v.start_s) / dt).floor() as usize;
+        let cb = (((b - v.start_s) / dt).ceil() as usize).min(ncols);
+        if ca >= cb {
+            continue;
+        }
+        let s0 = app.rec.sample_at_or_after(lane.anchor, seg.start_s);
+        let seg_end = (s0 + (seg.duration_s * lane.rate_hz).round() as u64).min(lane.samples);
+        let first = s0 as f64 + (v.start_s + ca as f64 * dt - seg.start_s) * lane.rate_hz;
+        let slice = &mut out[ca..cb];
+        if spc >= BASE as f64 {
+            if let Some(job) = &app.job {
+                pending += job.pyramid.envelope(lane.track, first, spc, slice).pending;
+                continue;
+            }
+        }
+        let margin = filter.margin_samples(lane.rate_hz) as f64;
+        let lo = (first - margin).floor().max(s0 as f64) as u64;
+        let hi = ((first + slice.len() as f64 * spc + 1.0 + margin).ceil() as u64).min(seg_end);
+        if hi <= lo {
+            continue;
+        }
+        let Ok(mut values) = lane.derivation.read(&app.rec, lo, (hi - lo) as usize) else {
+            continue;
+        };
+        filter.apply(lane.rate_hz, &mut values);
+        raw_envelope(&values, first - lo as f64, spc, slice);
+    }
+    (out, pending)
+}
+
+fn draw_events(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
+    buf.set_stringn(
+        area.x,
+        y,
+        "events",
+        usize::from(GUTTER - 1),
+        app.theme.dim(),
+    );
+    let v = &app.view;
+    let style = app.theme.event();
+    let end = wave.x + wave.width;
+    let mut marks: Vec<(u16, u16, &str)> = Vec::new();
+    for ann in &app.rec.annotations {
+        let dur = ann.duration_s.unwrap_or(0.0).max(0.0);
+        if ann.onset_s > v.end_s() || ann.onset_s + dur < v.start_s {
+            continue;
+        }
+        let x0 = column_of(app, wave, ann.onset_s.max(v.start_s)).unwrap_or(wave.x);
+        let x1 = column_of(app, wave, (ann.onset_s + dur).min(v.end_s())).unwrap_or(end - 1);
+        marks.push((x0, x1, &ann.text));
+        if marks.len() > usize::from(wave.width) {
+            break;
+        }
+    }
+    for (k, &(x0, x1, text)) in marks.iter().enumerate() {
+        for x in x0..=x1.min(end - 1) {
+            buf.set_string(x, y, if x == x0 { "▼" } else { "─" }, style);
+        }
+        let next = marks.get(k + 1).map_or(end, |m| m.0);
+        let room = usize::from(next.saturating_sub(x0 + 1));
+        if room > 1 {
+            let text = crate::text::sanitize(text);
+            buf.set_stringn(x0 + 1, y, text, room - 1, style);
+        }
+    }
+}
+
+/// Tick steps for the time axis, seconds.
+const TICKS: [f64; 22] = [
+    0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0,
+    3600.0, 7200.0, 10800.0, 21600.0, 43200.0, 86400.0, 172800.0,
+];
+
+fn draw_axis(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
+    let dim = app.theme.dim();
+    buf.set_stringn(area.x, y, "time", usize::from(GUTTER - 1), dim);
+    if app.rec.start.is_some() {
+        buf.set_stringn(area.x, y + 1, "clock", usize::from(GUTTER - 1), dim);
+    }
+    let v = &app.view;
+    let min_step = v.span_s * 12.0 / f64::from(wave.width.max(1));
+    let step = TICKS
+        .iter()
+        .copied()
+        .find(|&s| s >= min_step)
+        .unwrap_or(v.span_s);
+    let fine = step < 1.0;
+    let mut t = (v.start_s / step).ceil() * step;
+    let mut guard = 0;
+    while t <= v.end_s() && guard < 1000 {
+        guard += 1;
+        if let Some(x) = column_of(app, wave, t) {
+            let room = usize::from(wave.x + wave.width - x);
+            buf.set_stringn(x, y, format!("|{}", hms_label(t, fine)), room, dim);
+            if let Some(start) = app.rec.start {
+                let iso = start.iso_after(t);
+                let clock = iso.split('T').nth(1).unwrap_or("");
+                let clock: String = clock.chars().take(if fine { 10 } else { 8 }).collect();
+                buf.set_stringn(x, y + 1, format!("|{clock}"), room, dim);
+            }
+        }
+        t += step;
+    }
+}
+
+fn draw_cursor(buf: &mut Buffer, wave: Rect, app: &App) {
+    let Some(x) = column_of(app, wave, app.view.cursor_s) else {
+        return;
+    };
+    let style = app.theme.cursor();
+    for y in wave.y..wave.y + wave.height {
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            if cell.symbol() == " " {
+                cell.set_symbol("│");
+            }
+            cell.set_style(style);
+        }
+    }
+}
+
+/// A number in at most 4 significant characters: 0.25, 12.5, 150, 1.2k.
+fn short_number(v: f64) -> String {
+    let a = v.abs();
+    if !a.is_finite() {
+        "?".into()
+    } else if a >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.01 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.1e}")
+    }
+}
+
+fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
+    let style = app.theme.status();
+    buf.set_style(r, style);
+    let w = usize::from(r.width);
+    let text = match &app.mode {
+        Mode::Jump(t) => {
+            format!(" Jump to (seconds, H:MM:SS, or @HH:MM:SS clock): {t}_   Enter go, Esc cancel")
+        }
+        _ => status_line(app),
+    };
+    buf.set_stringn(r.x, r.y, &text, w, style);
+    if let Some(msg) = &app.message {
+        let msg = format!(" {msg} ");
+        let len = msg.chars().count().min(w);
+        let x = r.x + (r.width - len as u16);
+        buf.set_stringn(x, r.y, msg, w, app.theme.warning().patch(style));
+    }
+}
+
+/// The status bar's text: file, reader, cursor, window, amplitude, filters, montage, mode.
+pub fn status_line(app: &App) -> String {
+    let v = &app.view;
+    let clock = app
+        .rec
+        .start
+        .map(|s| {
+            let iso = s.iso_after(v.cursor_s);
+            format!(
+                " ({})",
+                iso.split('T')
+                    .nth(1)
+                    .unwrap_or("")
+                    .chars()
+                    .take(10)
+                    .collect::<String>()
+            )
+        })
+        .unwrap_or_default();
+    let sel = app.selected_lane().map(|i| &app.lanes[i]);
+    let amp = sel.map_or(String::new(), |l| {
+        format!("{} ±{} {}", l.label, short_number(l.scale), l.unit)
+    });
+    let filt = match sel {
+        _ if !app.filters_on => "filters off".to_string(),
+        Some(l)
+            if v.span_s * l.rate_hz / f64::from(app.wave_area.width.max(1) * 2) >= BASE as f64 =>
+        {
+            format!(
+                "{} (zoomed out: envelope)",
+                app.filter_for(l.kind).describe()
+            )
+        }
+        Some(l) => app.filter_for(l.kind).describe(),
+        None => String::new(),
+    };
+    let montage = app
+        .montages
+        .get(app.montage)
+        .map_or("", |m| m.name.as_str());
+    let building = if app.is_building() {
+        format!(" │ overview {:.0}%", app.pyramid_fraction() * 100.0)
+    } else {
+        String::new()
+    };
+    format!(
+        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}",
+        app.file_name,
+        app.reader,
+        hms_label(v.cursor_s, true),
+        clock,
+        span_label(v.span_s),
+        amp,
+        filt,
+        montage,
+        app.mode.name(),
+        building
+    )
+}
+
+fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
+    let mut lines: Vec<String> = Vec::new();
+    for &a in super::action::Action::ALL {
+        let keys = app.keymap.keys_for(a);
+        if keys.is_empty() {
+            continue;
+        }
+        lines.push(format!("{keys:>18}  {}", a.description()));
+    }
+    let inner_w = area.width.saturating_sub(4);
+    let col_w: u16 = 100;
+    let cols = if inner_w >= 2 * col_w { 2 } else { 1 };
+    let per_col = lines.len().div_ceil(cols);
+    let h = (per_col as u16 + 3).min(area.height.saturating_sub(2));
+    let w = (col_w * cols as u16).min(inner_w);
+    let r = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(h)) / 2,
+        w,
+        h,
+    );
+    Clear.render(r, buf);
+    let title = " sigmark keys (keymaps/default.toml; any key closes) ";
+    buf.set_style(r, Style::default());
+    let border = app.theme.dim();
+    for x in r.x..r.x + r.width {
+        buf.set_string(x, r.y, "─", border);
+        buf.set_string(x, r.y + r.height - 1, "─", border);
+    }
+    buf.set_stringn(
+        r.x + 2,
+        r.y,
+        title,
+        usize::from(r.width.saturating_sub(4)),
+        app.theme.label(false),
+    );
+    let rows = usize::from(r.height.saturating_sub(2));
+    let cw = usize::from(r.width) / cols;
+    for (k, line) in lines.iter().enumerate() {
+        let (c, row) = (k / per_col, k % per_col);
+        if row >= rows {
+            continue;
+        }
+        buf.set_stringn(
+            r.x + (c * cw) as u16,
+            r.y + 1 + row as u16,
+            line,
+            cw.saturating_sub(1),
+            Style::default(),
+        );
+    }
+    if per_col > rows {
+        let more = format!(" {} more: enlarge the terminal ", per_col - rows);
+        buf.set_stringn(
+            r.x + 2,
+            r.y + r.height - 1,
+            more,
+            usize::from(r.width.saturating_sub(4)),
+            border,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(short_number(0.25), "0.25");
+        assert_eq!(short_number(12.51), "12.5");
+        assert_eq!(short_number(150.4), "150");
+        assert_eq!(short_number(25_000.0), "25k");
+        assert_eq!(short_number(0.0005), "5.0e-4");
+    }
+}
