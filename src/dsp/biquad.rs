@@ -109,8 +109,10 @@ fn cascade_zi(sos: &[Biquad]) -> Vec<[f64; 2]> {
 fn run(sos: &[Biquad], zi: &[[f64; 2]], x0: f64, x: &mut [f64]) {
     // Sections two at a time in one pass: a biquad is bound by the latency of its recurrence,
     // and the second section's chain does not hold up the first's, so the CPU overlaps them
-    // (a 2-minute view of 24 channels went from 6.4 to about 4 ms). Each section does the
-    // same operations in the same order as alone, so the output is bit for bit the same.
+    // (a 2-minute view of 24 channels went from 6.4 to 4.4 ms). Each section does the same
+    // operations in the same order as alone, so the output does not depend on the pairing.
+    // `(b1 x + z1) - a1 y` rather than `b1 x - a1 y + z1`: the bracket does not wait for y,
+    // so the chain from one output to the next is three operations instead of four (4.0 ms).
     let mut pairs = sos.chunks_exact(2).zip(zi.chunks_exact(2));
     for (s, z) in pairs.by_ref() {
         let ([b0, b1, b2], [a1, a2]) = (s[0].b, s[0].a);
@@ -120,10 +122,10 @@ fn run(sos: &[Biquad], zi: &[[f64; 2]], x0: f64, x: &mut [f64]) {
         for v in x.iter_mut() {
             let input = *v;
             let y = b0 * input + z0;
-            z0 = b1 * input - a1 * y + z1;
+            z0 = (b1 * input + z1) - a1 * y;
             z1 = b2 * input - a2 * y;
             let u = c0 * y + w0;
-            w0 = c1 * y - d1 * u + w1;
+            w0 = (c1 * y + w1) - d1 * u;
             w1 = c2 * y - d2 * u;
             *v = u;
         }
@@ -135,7 +137,7 @@ fn run(sos: &[Biquad], zi: &[[f64; 2]], x0: f64, x: &mut [f64]) {
         for v in x.iter_mut() {
             let input = *v;
             let y = b0 * input + z0;
-            z0 = b1 * input - a1 * y + z1;
+            z0 = (b1 * input + z1) - a1 * y;
             z1 = b2 * input - a2 * y;
             *v = y;
         }
