@@ -3,6 +3,7 @@
 //! Formats, signal model, DSP, annotations, comparison and export never touch a terminal; only
 //! `tui` (the viewer) imports ratatui and crossterm, and the `sigmark` binary is a thin layer.
 
+pub mod annotations;
 pub mod cli;
 pub mod dsp;
 pub mod formats;

@@ -87,11 +87,20 @@ impl CliError {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Some(command) = cli.command else {
+        let mut view = cli.view.clone();
         let file = match cli.file {
             Some(f) => f,
-            None => demo_recording()?,
+            None => {
+                // Marks made on the demo go to the user's data directory, not into the
+                // source tree the demo ships in.
+                if view.annotations.is_none() {
+                    view.annotations = directories::ProjectDirs::from("org", "sigmark", "sigmark")
+                        .map(|d| d.data_dir().join("demo-events"));
+                }
+                demo_recording()?
+            }
         };
-        return open::view(&file, &cli.view, &cli.hints);
+        return open::view(&file, &view, &cli.hints);
     };
     match command {
         Command::Open(a) => open::run(&a),

@@ -27,6 +27,21 @@ pub struct ViewArgs {
     /// Initial cursor time: seconds, H:MM:SS from the start, or @HH:MM:SS clock time.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Who is marking (default: `reader` in the configuration file, else the login name).
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
+    /// Label keymap: ecg, eeg, rpm or the path of a keymap file (default: from the channels).
+    #[arg(long, value_name = "ecg|eeg|rpm|PATH")]
+    pub keymap: Option<String>,
+    /// Directory for the reader's events files (default: beside the recording).
+    #[arg(long, value_name = "DIR")]
+    pub annotations: Option<std::path::PathBuf>,
+    /// Show other readers' events, read-only (readers are blinded to each other by default).
+    #[arg(long)]
+    pub show_readers: bool,
+    /// Only view: mark nothing, write nothing.
+    #[arg(long)]
+    pub view_only: bool,
 }
 
 impl ViewArgs {
@@ -42,11 +57,24 @@ impl ViewArgs {
                 "--span {s}: give a positive number of seconds"
             )));
         }
+        let reader = if self.view_only {
+            None
+        } else {
+            Some(
+                crate::tui::reader_name(self.reader.as_deref()).ok_or_else(|| {
+                    CliError::Usage("who is reading? give --reader NAME (or --view-only)".into())
+                })?,
+            )
+        };
         Ok(crate::tui::Options {
             montage: self.montage.clone(),
             mouse: self.mouse,
             span_s: self.span,
             at_s,
+            reader,
+            keymap: self.keymap.clone(),
+            annotations_dir: self.annotations.clone(),
+            show_readers: self.show_readers,
         })
     }
 }

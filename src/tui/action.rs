@@ -73,6 +73,26 @@ actions! {
     CycleLowpass => "cycle_lowpass", "Low-pass cutoff: off, 15, 30, 40, 70, 100 Hz";
     CycleNotch => "cycle_notch", "Notch: off, 50 Hz, 60 Hz";
     ToggleMouse => "toggle_mouse", "Mouse on or off (click moves the cursor, wheel scrolls)";
+    MarkIn => "mark_in", "Start an interval at the cursor (then a label key, or mark out)";
+    MarkOut => "mark_out", "End the open interval at the cursor";
+    CancelMark => "cancel", "Cancel the open interval, prompt or panel";
+    NextEvent => "next_event", "Select the next event (of the list's filter) and go to it";
+    PrevEvent => "prev_event", "Select the previous event and go to it";
+    DeleteEvent => "delete_event", "Delete the selected event";
+    Undo => "undo", "Undo the last edit (no limit)";
+    Redo => "redo", "Redo what was undone";
+    Relabel => "relabel", "Change the selected event's label (then press the label key)";
+    EditNote => "note", "Write a note on the selected event";
+    ToggleCertainty => "toggle_certainty", "Definite or possible: the selected event, else new ones";
+    ToggleScope => "toggle_scope", "New events apply to all channels or to the selected channel";
+    MoveEventBack => "move_event_back", "Move the selected event back a fiftieth of the window";
+    MoveEventForward => "move_event_forward", "Move the selected event forward";
+    ShrinkEvent => "shrink_event", "Shorten the selected interval";
+    GrowEvent => "grow_event", "Lengthen the selected interval";
+    EpochMode => "epoch_mode", "Epoch scoring: window = one epoch, a stage key labels it and advances";
+    EventList => "event_list", "Show the event list (type to filter, Enter to go)";
+    CopyAnnotation => "copy_annotation", "Copy the file's annotation at the cursor into your events";
+    Save => "save", "Save your events now (they are also saved on quit and every 30 s)";
 }
 
 #[cfg(test)]

@@ -175,6 +175,8 @@ pub struct App {
     /// Geometry of the last frame: (x, width) of the waveform area and its top and bottom rows,
     /// for mouse clicks.
     pub wave_area: ratatui::layout::Rect,
+    /// Marking events, when a reader's store is open.
+    pub annot: Option<super::annotate::Annotating>,
 }
 
 impl App {
@@ -227,6 +229,7 @@ impl App {
             message: None,
             quit: false,
             wave_area: ratatui::layout::Rect::default(),
+            annot: None,
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
@@ -452,8 +455,13 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.annotate_text_key(ev) {
+            return;
+        }
         if let Some(a) = self.keymap.action(ev) {
             self.apply(a);
+        } else {
+            self.label_key(super::keymap::Key::from_event(ev));
         }
     }
 
@@ -579,6 +587,26 @@ impl App {
             Action::CycleHighpass | Action::CycleLowpass | Action::CycleNotch => {
                 self.cycle_filter(action)
             }
+            Action::MarkIn
+            | Action::MarkOut
+            | Action::CancelMark
+            | Action::NextEvent
+            | Action::PrevEvent
+            | Action::DeleteEvent
+            | Action::Undo
+            | Action::Redo
+            | Action::Relabel
+            | Action::EditNote
+            | Action::ToggleCertainty
+            | Action::ToggleScope
+            | Action::MoveEventBack
+            | Action::MoveEventForward
+            | Action::ShrinkEvent
+            | Action::GrowEvent
+            | Action::EpochMode
+            | Action::EventList
+            | Action::CopyAnnotation
+            | Action::Save => self.annotate_action(action),
             Action::ToggleMouse => {
                 self.mouse = !self.mouse;
                 self.message = Some(

@@ -5,6 +5,7 @@
 //! a panic (ratatui's hook, installed by `ratatui::init`, restores before printing).
 
 pub mod action;
+pub mod annotate;
 pub mod app;
 pub mod keymap;
 pub mod render;
@@ -30,6 +31,14 @@ pub struct Options {
     pub span_s: Option<f64>,
     /// Initial cursor position, seconds from the start.
     pub at_s: Option<f64>,
+    /// Marking: the reader, when annotating (None: view only).
+    pub reader: Option<String>,
+    /// Label keymap: ecg, eeg, rpm or a path; guessed from the channels when None.
+    pub keymap: Option<String>,
+    /// Where the reader's files go (default: beside the recording).
+    pub annotations_dir: Option<std::path::PathBuf>,
+    /// Show other readers' events, read-only (otherwise readers are blinded to each other).
+    pub show_readers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +47,8 @@ pub enum TuiError {
     Keymap(#[from] KeymapError),
     #[error(transparent)]
     Dsp(#[from] crate::dsp::Error),
+    #[error(transparent)]
+    Annotate(#[from] annotate::SetupError),
     #[error("{0}")]
     Usage(String),
     #[error("terminal: {0}")]
@@ -61,7 +72,81 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
         app.view.jump(t);
     }
     app.mouse = opts.mouse;
+    if let Some(reader) = &opts.reader {
+        attach_annotations(&mut app, reader, opts)?;
+    }
     Ok(app)
+}
+
+/// Opens `reader`'s events for the app's recording (taking the lock, replaying the journal)
+/// with the chosen or guessed label keymap, and reports what was recovered.
+pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result<(), TuiError> {
+    use crate::annotations::{taxonomy, Paths, Provenance, Store, Taxonomy};
+    let choice = opts
+        .keymap
+        .clone()
+        .unwrap_or_else(|| taxonomy::guess(crate::dsp::dominant(&app.rec.channels)).to_string());
+    let user_dir = config_dir().map(|d| d.join("keymaps"));
+    let tax = Taxonomy::choose(&choice, user_dir.as_deref()).map_err(annotate::SetupError::from)?;
+    let rec_path = app.rec.path.clone();
+    let paths = Paths::new(&rec_path, reader, opts.annotations_dir.as_deref());
+    let provenance = Provenance {
+        recording: rec_path.clone(),
+        sha256: None,
+        size: std::fs::metadata(&rec_path).map(|m| m.len()).unwrap_or(0),
+        format: app.rec.format.name().to_string(),
+        keymap: tax.name.clone(),
+        keymap_version: tax.version.clone(),
+    };
+    let (store, recovery) =
+        Store::open(paths, reader, provenance).map_err(annotate::SetupError::from)?;
+    let mut ann = annotate::Annotating::new(store, tax, &app.keymap)?;
+    if opts.show_readers {
+        for other in crate::annotations::Paths::other_readers(
+            &rec_path,
+            reader,
+            opts.annotations_dir.as_deref(),
+        ) {
+            match crate::annotations::store::read_other(
+                &rec_path,
+                &other,
+                opts.annotations_dir.as_deref(),
+            ) {
+                Ok(ev) => ann.others.push((other, ev)),
+                Err(e) => app.message = Some(crate::text::sanitize(&e.to_string())),
+            }
+        }
+    }
+    if let Some(msg) = recovery.message() {
+        app.message = Some(msg);
+    }
+    app.reader = crate::text::sanitize(reader);
+    app.annot = Some(ann);
+    Ok(())
+}
+
+/// Who is reading: `--reader`, else `$SIGMARK_READER`, else `reader = "..."` in the
+/// configuration file, else the login name.
+pub fn reader_name(flag: Option<&str>) -> Option<String> {
+    if let Some(r) = flag {
+        return Some(r.to_string());
+    }
+    if let Some(r) = std::env::var("SIGMARK_READER")
+        .ok()
+        .filter(|r| !r.is_empty())
+    {
+        return Some(r);
+    }
+    let from_config = config_dir()
+        .map(|d| d.join("config.toml"))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("reader").and_then(|v| v.as_str()).map(str::to_string));
+    from_config.or_else(|| {
+        ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    })
 }
 
 /// The platform configuration directory (`~/.config/sigmark` on Linux).
@@ -140,7 +225,36 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
             }
         }
         if app.quit {
+            // Save on the way out; if that fails the journal still holds every edit, but say
+            // so and stay until the user quits again.
+            if let Some(a) = app.annot.as_mut() {
+                if let Err(e) = a.save(true) {
+                    if !app
+                        .message
+                        .as_deref()
+                        .is_some_and(|m| m.starts_with("NOT SAVED"))
+                    {
+                        app.message = Some(format!(
+                            "NOT SAVED: {} (your edits are safe in the journal; q again quits)",
+                            crate::text::sanitize(&e.to_string())
+                        ));
+                        app.quit = false;
+                        continue;
+                    }
+                }
+            }
             return Ok(());
+        }
+        // Periodic save.
+        if let Some(a) = app.annot.as_mut() {
+            if a.store.is_dirty() && a.last_save.elapsed() >= Duration::from_secs(30) {
+                if let Err(e) = a.save(false) {
+                    app.message = Some(format!(
+                        "NOT SAVED: {}",
+                        crate::text::sanitize(&e.to_string())
+                    ));
+                }
+            }
         }
     }
 }

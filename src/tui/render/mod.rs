@@ -20,8 +20,33 @@ pub const GUTTER: u16 = 14;
 /// The smallest terminal the viewer draws in; below it a short message says so.
 pub const MIN_WIDTH: u16 = 32;
 pub const MIN_HEIGHT: u16 = 8;
-/// Rows under the lanes: event lane, two axis rows, status bar.
-const BOTTOM_ROWS: u16 = 4;
+/// Rows under the lanes besides the event lanes: two axis rows and the status bar.
+const AXIS_AND_STATUS: u16 = 3;
+
+/// The event lanes under the waveforms, top to bottom.
+#[derive(Debug, Clone, PartialEq)]
+enum EventLane {
+    /// The recording's own annotations (EDF+ TAL), read-only.
+    File,
+    /// The reader's events.
+    Reader,
+    /// Another reader's events, read-only (`--show-readers`), by index.
+    Other(usize),
+    /// Sleep stages of the reader's epoch events.
+    Hypnogram,
+}
+
+fn event_lanes(app: &App) -> Vec<EventLane> {
+    let mut v = vec![EventLane::File];
+    if let Some(a) = &app.annot {
+        v.push(EventLane::Reader);
+        v.extend((0..a.others.len()).map(EventLane::Other));
+        if a.epoch_mode || a.store.events().iter().any(|e| a.is_epoch_event(e)) {
+            v.push(EventLane::Hypnogram);
+        }
+    }
+    v
+}
 
 /// Draws the whole frame.
 pub fn draw(frame: &mut Frame, app: &mut App) {
@@ -42,19 +67,37 @@ pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
         app.wave_area = Rect::default();
         return;
     }
-    let lanes_h = area.height - BOTTOM_ROWS;
+    let mut ev_lanes = event_lanes(app);
+    // Keep at least two rows of waveform: drop read-only lanes of other readers first.
+    while ev_lanes.len() > 1 && area.height < AXIS_AND_STATUS + ev_lanes.len() as u16 + 2 {
+        ev_lanes.remove(if ev_lanes.len() > 2 { 2 } else { 0 });
+    }
+    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16;
+    let lanes_h = area.height.saturating_sub(bottom);
     let wave = Rect::new(area.x + GUTTER, area.y, area.width - GUTTER, lanes_h);
     app.wave_area = wave;
     draw_lanes(buf, area, wave, app);
     let y_events = area.y + lanes_h;
-    draw_events(buf, area, wave, y_events, app);
-    draw_axis(buf, area, wave, y_events + 1, app);
+    for (k, lane) in ev_lanes.iter().enumerate() {
+        let y = y_events + k as u16;
+        match lane {
+            EventLane::File => draw_events(buf, area, wave, y, app),
+            EventLane::Reader | EventLane::Other(_) => {
+                draw_reader_lane(buf, area, wave, y, app, lane)
+            }
+            EventLane::Hypnogram => draw_hypnogram(buf, area, wave, y, app),
+        }
+    }
+    draw_axis(buf, area, wave, y_events + ev_lanes.len() as u16, app);
     draw_cursor(buf, wave, app);
     draw_status(
         buf,
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
         app,
     );
+    if app.annot.as_ref().is_some_and(|a| a.list.is_some()) {
+        draw_event_list(buf, Rect::new(area.x, area.y, area.width, lanes_h), app);
+    }
     if app.mode == Mode::Help {
         draw_help(buf, area, app);
     }
@@ -243,7 +286,7 @@ fn draw_events(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
     buf.set_stringn(
         area.x,
         y,
-        "events",
+        "file events",
         usize::from(GUTTER - 1),
         app.theme.dim(),
     );
@@ -355,7 +398,15 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
         Mode::Jump(t) => {
             format!(" Jump to (seconds, H:MM:SS, or @HH:MM:SS clock): {t}_   Enter go, Esc cancel")
         }
-        _ => status_line(app),
+        _ => match app.annot.as_ref().map(|a| &a.pending) {
+            Some(super::annotate::Pending::Note(t)) => {
+                format!(
+                    " Note: {}_   Enter save, Esc cancel",
+                    crate::text::sanitize(t)
+                )
+            }
+            _ => status_line(app),
+        },
     };
     buf.set_stringn(r.x, r.y, &text, w, style);
     if let Some(msg) = &app.message {
@@ -435,6 +486,25 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
         }
         lines.push(format!("{keys:>18}  {}", a.description()));
     }
+    if let Some(a) = &app.annot {
+        lines.push(format!(
+            "{:>18}  labels of {} {}",
+            "",
+            crate::text::sanitize(&a.taxonomy.name),
+            crate::text::sanitize(&a.taxonomy.version)
+        ));
+        for l in &a.taxonomy.labels {
+            let kind = match l.kind {
+                crate::annotations::LabelKind::Point => "point",
+                crate::annotations::LabelKind::Interval => "interval",
+                crate::annotations::LabelKind::Epoch => "epoch",
+            };
+            lines.push(crate::text::sanitize(&format!(
+                "{:>18}  {} ({kind}): {}",
+                l.key, l.name, l.description
+            )));
+        }
+    }
     let inner_w = area.width.saturating_sub(4);
     let col_w: u16 = 100;
     let cols = if inner_w >= 2 * col_w { 2 } else { 1 };
@@ -485,6 +555,198 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
             more,
             usize::from(r.width.saturating_sub(4)),
             border,
+        );
+    }
+}
+
+/// One reader's events in a lane: points as `▼`, intervals as `├───┤`, the selected event in
+/// reverse video, the open interval being marked as `░` from its start to the cursor.
+fn draw_reader_lane(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App, lane: &EventLane) {
+    let Some(a) = &app.annot else { return };
+    let (title, events): (String, &[crate::annotations::Event]) = match lane {
+        EventLane::Other(k) => match a.others.get(*k) {
+            Some((r, ev)) => (format!("{r} (ro)"), ev.as_slice()),
+            None => return,
+        },
+        _ => (a.store.reader.clone(), a.store.events()),
+    };
+    let title: String = crate::text::sanitize(&title)
+        .chars()
+        .take(usize::from(GUTTER - 1))
+        .collect();
+    buf.set_stringn(
+        area.x,
+        y,
+        title,
+        usize::from(GUTTER - 1),
+        app.theme.label(false),
+    );
+    let v = &app.view;
+    let end = wave.x + wave.width;
+    let base = if matches!(lane, EventLane::Reader) {
+        app.theme.event()
+    } else {
+        app.theme.dim()
+    };
+    let upto = events.partition_point(|e| e.onset <= v.end_s());
+    let mut last_text_end = wave.x;
+    for e in events[..upto]
+        .iter()
+        .filter(|e| e.end() >= v.start_s && !a.is_epoch_event(e))
+    {
+        let x0 = column_of(app, wave, e.onset.max(v.start_s)).unwrap_or(wave.x);
+        let x1 = column_of(app, wave, e.end().min(v.end_s()))
+            .unwrap_or(end - 1)
+            .max(x0);
+        let selected =
+            matches!(lane, EventLane::Reader) && a.selected.as_deref() == Some(e.id.as_str());
+        let style = if selected {
+            base.add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            base
+        };
+        for x in x0..=x1.min(end - 1) {
+            let ch = if e.is_point() {
+                "▼"
+            } else if x == x0 {
+                "├"
+            } else if x == x1 {
+                "┤"
+            } else {
+                "─"
+            };
+            buf.set_string(x, y, ch, style);
+        }
+        // The label after the mark, where it does not run into an earlier label.
+        let x = x0 + 1;
+        if x >= last_text_end && x < end {
+            let possible = if e.certainty == crate::annotations::Certainty::Possible {
+                "?"
+            } else {
+                ""
+            };
+            let text = crate::text::sanitize(&format!("{}{possible}", e.label));
+            let room = usize::from(end - x);
+            let n = text.chars().count().min(room);
+            buf.set_stringn(x, y, &text, room, style);
+            last_text_end = x + n as u16 + 1;
+        }
+    }
+    if let (EventLane::Reader, Some(open)) = (lane, &a.open) {
+        let (t0, t1) = (open.start.min(v.cursor_s), open.start.max(v.cursor_s));
+        let x0 = column_of(app, wave, t0.max(v.start_s)).unwrap_or(wave.x);
+        let x1 = column_of(app, wave, t1.min(v.end_s()))
+            .unwrap_or(end - 1)
+            .max(x0);
+        for x in x0..=x1.min(end - 1) {
+            buf.set_string(x, y, "░", app.theme.cursor());
+        }
+        let name = open
+            .label
+            .and_then(|l| a.taxonomy.labels.get(l))
+            .map_or("mark".to_string(), |l| crate::text::sanitize(&l.name));
+        buf.set_stringn(
+            x0,
+            y,
+            name,
+            usize::from(end.saturating_sub(x0)),
+            app.theme.cursor(),
+        );
+    }
+}
+
+/// Sleep stages as a step lane: each epoch's stage name over its span.
+fn draw_hypnogram(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
+    let Some(a) = &app.annot else { return };
+    buf.set_stringn(
+        area.x,
+        y,
+        "stages",
+        usize::from(GUTTER - 1),
+        app.theme.dim(),
+    );
+    let v = &app.view;
+    let end = wave.x + wave.width;
+    let events = a.store.events();
+    let upto = events.partition_point(|e| e.onset <= v.end_s());
+    for e in events[..upto]
+        .iter()
+        .filter(|e| e.end() >= v.start_s && a.is_epoch_event(e))
+    {
+        let x0 = column_of(app, wave, e.onset.max(v.start_s)).unwrap_or(wave.x);
+        let x1 = column_of(app, wave, e.end().min(v.end_s()))
+            .unwrap_or(end - 1)
+            .max(x0);
+        let depth = a
+            .taxonomy
+            .labels
+            .iter()
+            .filter(|l| l.kind == crate::annotations::LabelKind::Epoch)
+            .position(|l| l.name == e.label)
+            .unwrap_or(0);
+        let style = app.theme.lane(depth);
+        let block = ["█", "▇", "▅", "▃", "▁"][depth.min(4)];
+        for x in x0..=x1.min(end - 1) {
+            buf.set_string(x, y, block, style);
+        }
+        let text = crate::text::sanitize(&e.label);
+        if usize::from(x1 - x0) > text.chars().count() + 1 {
+            buf.set_stringn(
+                x0 + 1,
+                y,
+                text,
+                usize::from(x1 - x0),
+                style.add_modifier(ratatui::style::Modifier::REVERSED),
+            );
+        }
+    }
+}
+
+/// The event list: a panel on the right of the waveforms.
+fn draw_event_list(buf: &mut Buffer, lanes: Rect, app: &App) {
+    let Some(a) = &app.annot else { return };
+    let Some(list) = &a.list else { return };
+    let w = lanes.width.min(48);
+    if w < 20 || lanes.height < 3 {
+        return;
+    }
+    let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
+    Clear.render(r, buf);
+    let listed = a.listed();
+    let cur = super::annotate::list_cursor(a);
+    let title = format!(
+        " events {}/{} filter: {}_",
+        listed.len(),
+        a.store.events().len(),
+        crate::text::sanitize(&list.filter)
+    );
+    buf.set_stringn(r.x, r.y, title, usize::from(w), app.theme.label(true));
+    let rows = usize::from(r.height - 1);
+    let first = (cur + 1).saturating_sub(rows);
+    for (k, e) in listed.iter().enumerate().skip(first).take(rows) {
+        let dur = if e.is_point() {
+            String::new()
+        } else {
+            format!(" {}", span_label(e.duration))
+        };
+        let line = crate::text::sanitize(&format!(
+            "{} {}{}{}",
+            hms_label(e.onset, true),
+            e.label,
+            dur,
+            if e.note.is_empty() { "" } else { " *" }
+        ));
+        let style = if k == cur {
+            app.theme.label(true)
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(
+            r.x + 1,
+            r.y + 1 + (k - first) as u16,
+            format!("{line:<width$}", width = usize::from(w - 2)),
+            usize::from(w - 2),
+            style,
         );
     }
 }

@@ -1,0 +1,259 @@
+//! End to end, marking: 20 events of mixed kinds in the demo ECG, the process killed with
+//! SIGKILL before any save, restarted: all 20 come back from the journal, identical. And two
+//! processes racing for one reader's lock: exactly one wins, the other names the holder.
+//! tmux is required (`.ci/run` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(tag: &str) -> Tmux {
+        Tmux {
+            socket: format!("sigmark-{tag}-{}", std::process::id()),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is required for the end-to-end tests (.ci/run installs it)")
+    }
+
+    fn start(&self, name: &str, cmd: &str) {
+        let out = self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "150",
+            "-y",
+            "40",
+            cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn keys(&self, name: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", name];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    fn screen(&self, name: &str) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", name]).stdout).into_owned()
+    }
+
+    fn alive(&self, name: &str) -> bool {
+        self.run(&["has-session", "-t", name]).status.success()
+    }
+
+    fn wait(&self, name: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let s = self.screen(name);
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn status(screen: &str) -> &str {
+    screen.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Processes whose command line mentions `needle` (Linux /proc).
+fn pids_with(needle: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                let c = String::from_utf8_lossy(&c).replace('\0', " ");
+                c.contains(needle) && c.contains("sigmark") && !c.contains("tmux")
+            })
+        })
+        .collect()
+}
+
+fn setup() -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("holter.edf");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf"),
+        &rec,
+    )
+    .unwrap();
+    let cmd = format!(
+        "env NO_COLOR=1 XDG_CONFIG_HOME={d} XDG_DATA_HOME={d} HOME={d} {bin} open {rec} --reader kim --keymap ecg",
+        d = dir.path().display(),
+        bin = env!("CARGO_BIN_EXE_sigmark"),
+        rec = rec.display()
+    );
+    (dir, rec, cmd)
+}
+
+#[test]
+fn twenty_marks_survive_sigkill() {
+    let (dir, rec, cmd) = setup();
+    let before = std::fs::read(&rec).unwrap();
+    let tmux = Tmux::new("kill");
+    tmux.start("a", &cmd);
+    tmux.wait("a", "the viewer", |s| {
+        status(s).contains("holter.edf") && status(s).contains("kim")
+    });
+
+    // 12 points (PVC, PAC) and 8 intervals (AF, VT, Noise, AVB1), each at a jump target.
+    let mut expect: Vec<(f64, f64, &str)> = Vec::new();
+    for k in 0..20 {
+        let t = 15.0 + 25.0 * k as f64;
+        tmux.keys("a", &["g", &format!("{t}"), "Enter"]);
+        tmux.wait("a", "the jump", |s| {
+            status(s).contains(&sigmark::tui::view::hms_label(t, true))
+        });
+        if k % 5 < 3 {
+            let (key, label) = if k % 2 == 0 {
+                ("v", "PVC")
+            } else {
+                ("b", "PAC")
+            };
+            tmux.keys("a", &[key]);
+            tmux.wait("a", "the point", |s| s.contains(&format!("{label} at")));
+            expect.push((t, 0.0, label));
+        } else {
+            let (key, label) = [("2", "AF"), ("5", "VT"), ("r", "Noise"), ("8", "AVB1")][k % 4];
+            // Open at t, move one page (10 s), close with the same key.
+            tmux.keys("a", &[key]);
+            tmux.wait("a", "the open interval", |s| s.contains("move, then press"));
+            tmux.keys("a", &["PageDown"]);
+            tmux.wait("a", "the page", |s| {
+                status(s).contains(&sigmark::tui::view::hms_label(t + 10.0, true))
+            });
+            tmux.keys("a", &[key]);
+            tmux.wait("a", "the interval", |s| {
+                s.contains(&format!(
+                    "{label} {}",
+                    sigmark::tui::view::hms_label(t, true)
+                ))
+            });
+            expect.push((t, 10.0, label));
+        }
+    }
+    assert!(
+        !dir.path().join("holter.kim.events.tsv").exists(),
+        "nothing saved yet: the kill must lose the unsaved table"
+    );
+
+    let pids = pids_with(&rec.display().to_string());
+    assert_eq!(pids.len(), 1, "one sigmark process: {pids:?}");
+    assert!(Command::new("kill")
+        .args(["-KILL", &pids[0].to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let t0 = Instant::now();
+    while !pids_with(&rec.display().to_string()).is_empty() {
+        assert!(t0.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = tmux.run(&["kill-session", "-t", "a"]);
+
+    // Restart: the stale lock is taken over, the journal replayed.
+    tmux.start("b", &cmd);
+    let s = tmux.wait("b", "the recovery message", |s| {
+        status(s).contains("recovered 20 unsaved edit")
+    });
+    assert!(status(&s).contains("stale lock"), "{}", status(&s));
+    tmux.keys("b", &["q"]);
+    let t0 = Instant::now();
+    while tmux.alive("b") {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "did not quit:\n{}",
+            tmux.screen("b")
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let table =
+        sigmark::annotations::store::read_table(&dir.path().join("holter.kim.events.tsv")).unwrap();
+    let got: Vec<(f64, f64, &str)> = table
+        .iter()
+        .map(|e| (e.onset, e.duration, e.label.as_str()))
+        .collect();
+    expect.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_eq!(got, expect);
+    assert!(table.iter().all(|e| e.reader == "kim" && !e.id.is_empty()));
+    assert_eq!(
+        std::fs::read(&rec).unwrap(),
+        before,
+        "the recording is never written"
+    );
+    assert!(
+        !dir.path().join("holter.kim.lock").exists(),
+        "quit releases the lock"
+    );
+}
+
+#[test]
+fn two_processes_race_for_one_readers_lock() {
+    let (dir, _rec, cmd) = setup();
+    let tmux = Tmux::new("race");
+    let err = |k: usize| dir.path().join(format!("err{k}.txt"));
+    for k in 0..2 {
+        let wrapped = format!("sh -c '{cmd} 2> {}; sleep 30'", err(k).display());
+        tmux.start(&format!("p{k}"), &wrapped);
+    }
+    // Exactly one shows the viewer; the other's error names the holder.
+    let t0 = Instant::now();
+    let (winner, loser) = loop {
+        let msgs: Vec<String> = (0..2)
+            .map(|k| std::fs::read_to_string(err(k)).unwrap_or_default())
+            .collect();
+        if let Some(l) = msgs.iter().position(|m| m.contains("another sigmark")) {
+            break (1 - l, l);
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no process was refused: {msgs:?}"
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    };
+    let msg = std::fs::read_to_string(err(loser)).unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    assert!(
+        msg.contains("process ") && msg.contains(host.trim()),
+        "{msg}"
+    );
+    let w = format!("p{winner}");
+    tmux.wait(&w, "the winner's viewer", |s| {
+        status(s).contains("holter.edf")
+    });
+    assert!(std::fs::read_to_string(err(winner))
+        .unwrap_or_default()
+        .is_empty());
+}
