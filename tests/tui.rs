@@ -262,10 +262,12 @@ fn amplitude_keys_and_autoscale() {
     assert!((app.lanes[0].scale - s0 / 1.5).abs() < 1e-12);
     keys(&mut app, "--");
     assert!((app.lanes[0].scale - s0 * 1.5).abs() < 1e-9);
+    let s1 = app.lanes[1].scale;
     app.on_key(KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL));
     assert!((app.lanes[0].scale - s0).abs() < 1e-9);
-    assert!(
-        (app.lanes[1].scale / app.lanes[0].scale - 1.5).abs() > 0.01 || app.lanes[1].scale != s0
+    assert_eq!(
+        app.lanes[1].scale, s1,
+        "ctrl-up changes the selected channel only"
     );
     keys(&mut app, "a");
     frame(&mut app, 100, 30);
@@ -424,4 +426,62 @@ fn file_text_never_reaches_the_terminal_with_control_characters() {
     let f = frame(&mut app, 80, 14);
     assert!(!f.chars().any(|c| c.is_control() && c != '\n'), "{f:?}");
     assert!(f.contains("evil"));
+}
+
+#[test]
+fn zoomed_out_gaps_do_not_borrow_samples_from_across_the_gap() {
+    // 100 Hz; records (1 s) 0..1005 hold 0 from t = 0, records 1005..2005 hold 400 from t = 2000.
+    let mut spec = common::spec(false, Some(Plus::Discontinuous), 2005);
+    spec.signals = vec![common::signal("Fp1", 100, false)];
+    spec.annotations.clear();
+    spec.record_onsets_100ns = (0..2005i64)
+        .map(|r| if r < 1005 { r } else { r - 1005 + 2000 } * 10_000_000)
+        .collect();
+    let mut bytes = Vec::new();
+    sigmark::formats::edf::writer::write(&mut bytes, &spec, |r, bufs| {
+        bufs[0].fill(if r < 1005 { 0 } else { 400 })
+    })
+    .unwrap();
+    let rec = common::open(bytes).unwrap();
+    assert_eq!(rec.segments.len(), 2);
+    let (lo_v, hi_v) = {
+        let a = rec.read_samples(0, 0, 1).unwrap()[0] as f32;
+        let b = rec.read_samples(0, 1005 * 100, 1).unwrap()[0] as f32;
+        (a, b)
+    };
+    let mut app = app_for(rec, Vec::new());
+    app.filters_on = false;
+    key(&mut app, KeyCode::Char('Z'));
+    let (cols, pending) = lane_columns(&app, 0, 300); // 10 s per column: from the pyramid
+    assert_eq!(pending, 0);
+    for (c, &(lo, hi)) in cols.iter().enumerate() {
+        let t = c as f64 * 10.0;
+        if t < 1000.0 {
+            assert_eq!((lo, hi), (lo_v, lo_v), "column {c} ({t} s)");
+        } else if (1010.0..2000.0).contains(&t) {
+            assert!(lo.is_nan(), "column {c} ({t} s) is in the gap: {lo} {hi}");
+        } else if t >= 2000.0 {
+            assert_eq!((lo, hi), (hi_v, hi_v), "column {c} ({t} s)");
+        }
+    }
+    // Many short segments (one per record): every column still maps by time.
+    let mut spec = common::spec(false, Some(Plus::Discontinuous), 600);
+    spec.signals = vec![common::signal("Fp1", 100, false)];
+    spec.annotations.clear();
+    spec.record_onsets_100ns = (0..600i64).map(|r| r * 20_000_000).collect(); // 1 s on, 1 s off
+    let mut bytes = Vec::new();
+    sigmark::formats::edf::writer::write(&mut bytes, &spec, |r, bufs| {
+        bufs[0].fill((r % 7) as i32 * 100)
+    })
+    .unwrap();
+    let rec = common::open(bytes).unwrap();
+    assert_eq!(rec.segments.len(), 600);
+    let mut app = app_for(rec, Vec::new());
+    app.filters_on = false;
+    key(&mut app, KeyCode::Char('Z'));
+    let (cols, _) = lane_columns(&app, 0, 60); // 20 s per column: 10 segments each
+    assert!(
+        cols.iter().all(|c| c.0.is_finite() && c.1 > c.0),
+        "{cols:?}"
+    );
 }

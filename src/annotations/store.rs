@@ -588,6 +588,11 @@ impl Store {
     }
 
     /// Edits made since the last save.
+    /// A number that changes with every edit (the journal's sequence number).
+    pub fn revision(&self) -> u64 {
+        self.seq
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.seq > self.saved_seq
     }

@@ -68,6 +68,9 @@ pub struct Annotating {
     /// The recording's SHA-256, computed on a background thread.
     pub sha256: Arc<Mutex<Option<String>>>,
     hasher: Option<std::thread::JoinHandle<()>>,
+    /// Names of the taxonomy's epoch labels.
+    epoch_labels: Vec<String>,
+    epoch_cache: Mutex<Option<(u64, bool)>>,
 }
 
 /// Starts hashing `path` on a background thread (a day-long file takes about a second).
@@ -140,6 +143,12 @@ impl Annotating {
             keys.insert(key, i);
         }
         let (sha256, hasher) = hash_in_background(&store.provenance.recording);
+        let taxonomy_epochs = taxonomy
+            .labels
+            .iter()
+            .filter(|l| l.kind == LabelKind::Epoch)
+            .map(|l| l.name.clone())
+            .collect();
         Ok(Annotating {
             store,
             taxonomy,
@@ -155,6 +164,8 @@ impl Annotating {
             last_save: Instant::now(),
             sha256,
             hasher,
+            epoch_labels: taxonomy_epochs,
+            epoch_cache: Mutex::new(None),
         })
     }
 
@@ -234,9 +245,26 @@ impl Annotating {
 
     /// Whether an event carries one of the taxonomy's epoch labels.
     pub fn is_epoch_event(&self, e: &Event) -> bool {
-        self.taxonomy
-            .label(&e.label)
-            .is_some_and(|l| l.kind == LabelKind::Epoch)
+        !self.epoch_labels.is_empty() && self.epoch_labels.contains(&e.label)
+    }
+
+    /// Whether any of the reader's events is a sleep stage (cached per store revision: the
+    /// frame asks this for every draw, and a day's file can hold 100,000 events).
+    pub fn has_epoch_events(&self) -> bool {
+        if self.epoch_labels.is_empty() {
+            return false;
+        }
+        let rev = self.store.revision();
+        if let Ok(Some((r, v))) = self.epoch_cache.lock().map(|c| *c) {
+            if r == rev {
+                return v;
+            }
+        }
+        let v = self.store.events().iter().any(|e| self.is_epoch_event(e));
+        if let Ok(mut c) = self.epoch_cache.lock() {
+            *c = Some((rev, v));
+        }
+        v
     }
 }
 

@@ -64,10 +64,16 @@ impl PyramidJob {
         let handle = std::thread::Builder::new()
             .name("pyramid".into())
             .spawn(move || {
-                if let Err(e) = p.build(&r, &pr, &c) {
-                    if let Ok(mut slot) = f.lock() {
-                        *slot = Some(e.to_string());
-                    }
+                // A panic here must not leave the status bar at "overview N%" for ever.
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.build(&r, &pr, &c)));
+                let failure = match outcome {
+                    Ok(Ok(_)) => None,
+                    Ok(Err(e)) => Some(sanitize(&e.to_string())),
+                    Err(_) => Some("internal error while building the overview".to_string()),
+                };
+                if let (Some(msg), Ok(mut slot)) = (failure, f.lock()) {
+                    *slot = Some(msg);
                 }
             })
             .ok();
@@ -141,6 +147,11 @@ const LOWPASS_STEPS: [Option<f64>; 6] = [
 ];
 const NOTCH_STEPS: [Option<f64>; 3] = [None, Some(50.0), Some(60.0)];
 
+/// A lane scale kept finite and non-zero however often the amplitude keys are pressed.
+fn bounded(scale: f64) -> f64 {
+    scale.clamp(1e-12, 1e12)
+}
+
 /// Amplitude step of one key press.
 const AMP_STEP: f64 = 1.5;
 
@@ -192,6 +203,9 @@ impl App {
         } else {
             Vec::new()
         };
+        for m in &mut list {
+            m.name = sanitize(&m.name);
+        }
         match list.iter().position(as_recorded) {
             Some(i) => list[..=i].rotate_right(1),
             None => list.insert(0, Montage::as_recorded()),
@@ -382,6 +396,13 @@ impl App {
         self.rec.start.map(|s| s.seconds_of_day())
     }
 
+    /// Why the overview could not be built, if it failed.
+    pub fn pyramid_failure(&self) -> Option<String> {
+        self.job
+            .as_ref()
+            .and_then(|j| j.failed.lock().ok().and_then(|f| f.clone()))
+    }
+
     pub fn pyramid_fraction(&self) -> f64 {
         self.job.as_ref().map_or(1.0, |j| j.fraction())
     }
@@ -506,8 +527,14 @@ impl App {
             Action::ZoomIn => self.view.zoom_in(),
             Action::ZoomOut => self.view.zoom_out(),
             Action::ZoomAll => self.view.zoom_all(),
-            Action::AmpUp => self.lanes.iter_mut().for_each(|l| l.scale /= AMP_STEP),
-            Action::AmpDown => self.lanes.iter_mut().for_each(|l| l.scale *= AMP_STEP),
+            Action::AmpUp => self
+                .lanes
+                .iter_mut()
+                .for_each(|l| l.scale = bounded(l.scale / AMP_STEP)),
+            Action::AmpDown => self
+                .lanes
+                .iter_mut()
+                .for_each(|l| l.scale = bounded(l.scale * AMP_STEP)),
             Action::AmpAuto => self.lanes.iter_mut().for_each(|l| l.unscaled = true),
             Action::ChannelAmpUp | Action::ChannelAmpDown => {
                 if let Some(i) = self.selected_lane() {
@@ -516,7 +543,7 @@ impl App {
                     } else {
                         AMP_STEP
                     };
-                    self.lanes[i].scale *= f;
+                    self.lanes[i].scale = bounded(self.lanes[i].scale * f);
                 }
             }
             Action::SelectNext => {

@@ -70,7 +70,13 @@ pub fn parse_key(text: &str) -> Option<Key> {
         mods |= m;
         rest = &rest[len..];
     }
-    let code = named_key(rest)?;
+    let mut code = named_key(rest)?;
+    // "shift-a" is the key that types 'A' (terminals report the character, not the shift).
+    if let KeyCode::Char(c) = code {
+        if mods.contains(KeyModifiers::SHIFT) && c.is_ascii_lowercase() {
+            code = KeyCode::Char(c.to_ascii_uppercase());
+        }
+    }
     Some(Key::from_event(KeyEvent::new(code, mods)))
 }
 
@@ -280,6 +286,7 @@ mod tests {
         assert_eq!(parse_key("-").map(|k| k.code), Some(KeyCode::Char('-')));
         assert_eq!(parse_key("space").map(|k| k.code), Some(KeyCode::Char(' ')));
         assert_eq!(parse_key("f99"), None);
+        assert_eq!(parse_key("shift-h"), parse_key("H"));
         assert_eq!(parse_key("hyper-q"), None);
     }
 

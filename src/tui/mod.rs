@@ -186,8 +186,10 @@ impl Drop for Restore {
 }
 
 fn event_loop(app: &mut App) -> std::io::Result<()> {
-    let mut terminal = ratatui::try_init()?;
+    // The guard first: if entering the alternate screen fails after raw mode is on, its drop
+    // still restores the terminal.
     let mut guard = Restore { mouse: false };
+    let mut terminal = ratatui::try_init()?;
     loop {
         if app.mouse != guard.mouse {
             let mut out = std::io::stdout();

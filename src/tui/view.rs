@@ -141,7 +141,9 @@ pub fn parse_time(text: &str, start_of_day_s: Option<f64>) -> Result<f64, String
                 "the recording has no start clock time; give seconds from the start".into(),
             );
         };
-        let c = hms(clock).ok_or_else(|| format!("{clock:?} is not a clock time HH:MM:SS"))?;
+        let c = hms(clock).filter(|c| *c < 86_400.0).ok_or_else(|| {
+            format!("{clock:?} is not a clock time HH:MM:SS (00:00:00 to 23:59:59)")
+        })?;
         return Ok((c - start).rem_euclid(86_400.0));
     }
     if t.contains(':') {

@@ -41,7 +41,7 @@ fn event_lanes(app: &App) -> Vec<EventLane> {
     if let Some(a) = &app.annot {
         v.push(EventLane::Reader);
         v.extend((0..a.others.len()).map(EventLane::Other));
-        if a.epoch_mode || a.store.events().iter().any(|e| a.is_epoch_event(e)) {
+        if a.epoch_mode || a.has_epoch_events() {
             v.push(EventLane::Hypnogram);
         }
     }
@@ -118,7 +118,9 @@ fn draw_lanes(buf: &mut Buffer, area: Rect, wave: Rect, app: &mut App) {
     if vis.is_empty() || wave.height == 0 {
         return;
     }
-    let lane_h = (wave.height / vis.len() as u16).max(1);
+    let lane_h = u16::try_from(usize::from(wave.height) / vis.len())
+        .unwrap_or(1)
+        .max(1);
     let fits = usize::from(wave.height / lane_h).min(vis.len());
     let selected = app.selected.min(vis.len() - 1);
     let first = (selected + 1).saturating_sub(fits);
@@ -219,22 +221,17 @@ pub fn autoscale(lane: &mut Lane, cols: &[(f32, f32)]) {
     lane.unscaled = false;
 }
 
-/// The stretches of the time axis holding data.
-fn segments(app: &App) -> Vec<Segment> {
-    if app.rec.segments.is_empty() {
-        vec![Segment {
-            start_s: 0.0,
-            duration_s: app.rec.duration_s,
-        }]
-    } else {
-        app.rec.segments.clone()
-    }
-}
+/// Samples per column above which a gap's edge column is left to the pyramid rather than
+/// read raw (reading it costs this many samples per edge).
+const RAW_EDGE_MAX: f64 = 131_072.0;
 
 /// One (min, max) per dot column of a lane over the view, and how many columns wait for the
 /// pyramid. Zoomed out (at least `BASE` samples per column) from the pyramid; zoomed in from
 /// raw samples through the display filter. Each data segment maps separately, so EDF+D gaps
-/// stay empty.
+/// stay empty; the first and last column of a segment next to a gap are read raw, because a
+/// pyramid block there can hold samples from the other side of the gap. When more segments
+/// are visible than columns, each column is mapped on its own (binary searches), so a file of
+/// a thousand short records still costs O(columns) per lane.
 pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f32)>, usize) {
     let mut out = vec![EMPTY; ncols];
     let lane = &app.lanes[lane_index];
@@ -245,8 +242,33 @@ pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f3
     let dt = v.span_s / ncols as f64;
     let spc = dt * lane.rate_hz;
     let filter = app.filter_for(lane.kind);
+    let whole = [Segment {
+        start_s: 0.0,
+        duration_s: app.rec.duration_s,
+    }];
+    let segs: &[Segment] = if app.rec.segments.is_empty() {
+        &whole
+    } else {
+        &app.rec.segments
+    };
+    let first_vis = segs.partition_point(|s| s.start_s + s.duration_s <= v.start_s);
+    let visible = segs[first_vis..]
+        .iter()
+        .take_while(|s| s.start_s < v.end_s());
+    let zoomed_out = spc >= BASE as f64 && app.job.is_some();
+    let gaps = segs.len() > 1;
+    if zoomed_out
+        && segs[first_vis..]
+            .iter()
+            .take_while(|s| s.start_s < v.end_s())
+            .nth(ncols / 2)
+            .is_some()
+    {
+        let pending = columns_by_time(app, lane, dt, &mut out);
+        return (out, pending);
+    }
     let mut pending = 0;
-    for seg in segments(app) {
+    for seg in visible {
         let a = seg.start_s.max(v.start_s);
         let b = (seg.start_s + seg.duration_s).min(v.end_s());
         if b <= a {
@@ -261,11 +283,24 @@ pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f3
         let seg_end = (s0 + (seg.duration_s * lane.rate_hz).round() as u64).min(lane.samples);
         let first = s0 as f64 + (v.start_s + ca as f64 * dt - seg.start_s) * lane.rate_hz;
         let slice = &mut out[ca..cb];
-        if spc >= BASE as f64 {
+        if zoomed_out {
             if let Some(job) = &app.job {
                 pending += job.pyramid.envelope(lane.track, first, spc, slice).pending;
-                continue;
             }
+            if gaps && spc <= RAW_EDGE_MAX {
+                let n = slice.len();
+                for c in [0, n - 1] {
+                    let at = first + c as f64 * spc;
+                    let lo = at.floor().max(s0 as f64) as u64;
+                    let hi = ((at + spc).ceil() as u64).min(seg_end);
+                    if hi > lo {
+                        if let Ok(values) = lane.derivation.read(&app.rec, lo, (hi - lo) as usize) {
+                            raw_envelope(&values, at - lo as f64, spc, &mut slice[c..c + 1]);
+                        }
+                    }
+                }
+            }
+            continue;
         }
         let margin = filter.margin_samples(lane.rate_hz) as f64;
         let lo = (first - margin).floor().max(s0 as f64) as u64;
@@ -280,6 +315,29 @@ pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f3
         raw_envelope(&values, first - lo as f64, spc, slice);
     }
     (out, pending)
+}
+
+/// Zoomed out over many short segments: each column covers the samples whose times fall in
+/// it, found by binary search, read from the pyramid.
+fn columns_by_time(app: &App, lane: &Lane, dt: f64, out: &mut [(f32, f32)]) -> usize {
+    let Some(job) = &app.job else { return 0 };
+    let v = &app.view;
+    let mut pending = 0;
+    let mut i0 = app.rec.sample_at_or_after(lane.anchor, v.start_s);
+    for (c, o) in out.iter_mut().enumerate() {
+        let i1 = app
+            .rec
+            .sample_at_or_after(lane.anchor, v.start_s + (c + 1) as f64 * dt);
+        if i1 > i0 {
+            let n = (i1 - i0) as f64;
+            pending += job
+                .pyramid
+                .envelope(lane.track, i0 as f64, n, std::slice::from_mut(o))
+                .pending;
+        }
+        i0 = i1;
+    }
+    pending
 }
 
 fn draw_events(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
@@ -457,7 +515,9 @@ pub fn status_line(app: &App) -> String {
         .montages
         .get(app.montage)
         .map_or("", |m| m.name.as_str());
-    let building = if app.is_building() {
+    let building = if let Some(f) = app.pyramid_failure() {
+        format!(" │ overview failed: {f}")
+    } else if app.is_building() {
         format!(" │ overview {:.0}%", app.pyramid_fraction() * 100.0)
     } else {
         String::new()
@@ -484,6 +544,7 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
         if keys.is_empty() {
             continue;
         }
+        let keys = crate::text::sanitize(&keys);
         lines.push(format!("{keys:>18}  {}", a.description()));
     }
     if let Some(a) = &app.annot {
@@ -590,16 +651,25 @@ fn draw_reader_lane(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App,
     };
     let upto = events.partition_point(|e| e.onset <= v.end_s());
     let mut last_text_end = wave.x;
+    // Zoomed out over a day of beats, hundreds of point events share a column: draw the
+    // first, skip the rest (the selected one is always drawn).
+    let mut last_point: Option<u16> = None;
     for e in events[..upto]
         .iter()
         .filter(|e| e.end() >= v.start_s && !a.is_epoch_event(e))
     {
         let x0 = column_of(app, wave, e.onset.max(v.start_s)).unwrap_or(wave.x);
+        let selected =
+            matches!(lane, EventLane::Reader) && a.selected.as_deref() == Some(e.id.as_str());
+        if e.is_point() && !selected && last_point == Some(x0) {
+            continue;
+        }
+        if e.is_point() {
+            last_point = Some(x0);
+        }
         let x1 = column_of(app, wave, e.end().min(v.end_s()))
             .unwrap_or(end - 1)
             .max(x0);
-        let selected =
-            matches!(lane, EventLane::Reader) && a.selected.as_deref() == Some(e.id.as_str());
         let style = if selected {
             base.add_modifier(ratatui::style::Modifier::REVERSED)
         } else {
