@@ -1,8 +1,10 @@
 //! The command line: one module per subcommand, each a thin layer over the library.
 
+pub mod detect;
 pub mod dump;
 pub mod info;
 pub mod open;
+pub mod spectrum;
 pub mod synth;
 
 use std::path::PathBuf;
@@ -42,6 +44,11 @@ pub enum Command {
     /// Write the deterministic demo recordings (ECG EDF+, EEG BDF+, monitoring HDF5) and their
     /// ground-truth event tables into a directory.
     Synth(synth::Args),
+    /// Print the Welch power spectrum of a channel over a window, its EEG band powers and
+    /// dominant frequency (text, --json or --csv).
+    Spectrum(spectrum::Args),
+    /// Run a detector headless; `detect beats` writes R peaks as an events table.
+    Detect(detect::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -107,6 +114,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Info(a) => info::run(&a),
         Command::Dump(a) => dump::run(&a),
         Command::Synth(a) => synth::run(&a),
+        Command::Spectrum(a) => spectrum::run(&a),
+        Command::Detect(a) => detect::run(&a),
     }
 }
 

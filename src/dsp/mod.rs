@@ -1,6 +1,7 @@
 //! Signal processing for display: the min/max decimation pyramid that makes zoomed-out views of
 //! day-long recordings cheap, zero-phase display filters, channel-type guessing and montages
-//! (derivations built from recorded channels).
+//! (derivations built from recorded channels); and the frequency views (`spectrum`: Welch
+//! PSD, band powers, spectrogram) and the R-peak detector (`beats`).
 //!
 //! Nothing here touches a terminal; the UI calls these functions and draws what they return.
 //! Everything takes sample indices of one derivation; mapping time to samples (and around the
@@ -18,6 +19,7 @@
 //! pyramid zoom levels (over 128 samples per column) the filters' passbands are finer than a
 //! column anyway, except for baseline wander, which the zoomed-out envelope then shows.
 
+pub mod beats;
 mod biquad;
 pub mod channel_type;
 mod derivation;
@@ -27,6 +29,7 @@ mod error;
 pub mod filter;
 pub mod montage;
 pub mod pyramid;
+pub mod spectrum;
 
 pub use channel_type::{dominant, ChannelKind};
 pub use derivation::{Derivation, Shape};
