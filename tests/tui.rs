@@ -485,3 +485,68 @@ fn zoomed_out_gaps_do_not_borrow_samples_from_across_the_gap() {
         "{cols:?}"
     );
 }
+
+#[test]
+fn frequency_views_spectrum_spectrogram_and_heart_rate() {
+    // EEG: the seizure (70-110 s) is a rhythmic discharge; the panel follows the view.
+    let mut app = app("demo_eeg.bdf");
+    app.view.jump(90.0);
+    keys(&mut app, "S");
+    let f = frame(&mut app, 160, 45);
+    assert!(
+        f.contains("delta") && f.contains("alpha") && f.contains("dominant"),
+        "{f}"
+    );
+    let (_, psd, capped) = sigmark::tui::freq::spectrum(&mut app).unwrap();
+    assert!(!capped && psd.segments > 1);
+    let before = psd.density.clone();
+    key(&mut app, KeyCode::PageDown);
+    let (_, after, _) = sigmark::tui::freq::spectrum(&mut app).unwrap();
+    assert_ne!(before, after.density, "the panel follows the view");
+    keys(&mut app, ")");
+    let (_, longer, _) = sigmark::tui::freq::spectrum(&mut app).unwrap();
+    assert_eq!(longer.segment, 2 * after.segment);
+    // Spectrogram of the selected channel, computed in the background, drawn aligned.
+    keys(&mut app, "G");
+    app.freq.spectrogram.as_mut().unwrap().job.wait();
+    assert!(app
+        .freq
+        .spectrogram
+        .as_ref()
+        .unwrap()
+        .shared
+        .read()
+        .is_complete());
+    let f = frame(&mut app, 160, 45);
+    assert!(
+        f.contains("spectrogram") && f.chars().any(|c| "░▒▓█".contains(c)),
+        "{f}"
+    );
+    // Selecting another channel drops the stale job and starts one for the new channel.
+    key(&mut app, KeyCode::Down);
+    frame(&mut app, 160, 45);
+    assert_eq!(
+        app.freq.spectrogram.as_ref().unwrap().lane,
+        app.selected_lane().unwrap()
+    );
+    keys(&mut app, "G");
+    assert!(app.freq.spectrogram.is_none());
+
+    // ECG: R peaks in the background, the rate lane, the mean rate of the view.
+    let mut ecg = app_for_demo_ecg();
+    keys(&mut ecg, "R");
+    ecg.freq.beats.as_mut().unwrap().job.wait();
+    let beats = sigmark::tui::freq::beats(&ecg).unwrap();
+    assert!(beats.len() > 500, "{} beats in 10 minutes", beats.len());
+    let hr = sigmark::tui::freq::mean_hr_in_view(&ecg, &beats).unwrap();
+    assert!((40.0..120.0).contains(&hr), "{hr}");
+    let f = frame(&mut ecg, 120, 40);
+    assert!(
+        f.contains("HR bpm") && render::status_line(&ecg).contains(&format!("HR {hr:.0} bpm")),
+        "{f}"
+    );
+}
+
+fn app_for_demo_ecg() -> App {
+    app("demo_ecg.edf")
+}

@@ -93,6 +93,14 @@ actions! {
     EventList => "event_list", "Show the event list (type to filter, Enter to go)";
     CopyAnnotation => "copy_annotation", "Copy the file's annotation at the cursor into your events";
     Save => "save", "Save your events now (they are also saved on quit and every 30 s)";
+    ToggleSpectrum => "spectrum", "Spectrum panel: Welch PSD of the selected channel, EEG band powers";
+    ToggleSpectrogram => "spectrogram", "Spectrogram panel of the selected channel, aligned with the time axis";
+    ToggleHeartRate => "heart_rate", "Heart-rate lane from detected R peaks; mean rate in the status bar";
+    FreqCursorLeft => "freq_cursor_left", "Spectrum cursor to a lower frequency";
+    FreqCursorRight => "freq_cursor_right", "Spectrum cursor to a higher frequency";
+    SegmentShorter => "segment_shorter", "Shorter Welch segments (finer time, coarser frequency)";
+    SegmentLonger => "segment_longer", "Longer Welch segments (finer frequency)";
+    AcceptBeats => "accept_beats", "Add the detected beats in view to your events (label beat)";
 }
 
 #[cfg(test)]

@@ -188,6 +188,8 @@ pub struct App {
     pub wave_area: ratatui::layout::Rect,
     /// Marking events, when a reader's store is open.
     pub annot: Option<super::annotate::Annotating>,
+    /// Spectrum, spectrogram and heart-rate views.
+    pub freq: super::freq::FreqState,
 }
 
 impl App {
@@ -244,6 +246,7 @@ impl App {
             quit: false,
             wave_area: ratatui::layout::Rect::default(),
             annot: None,
+            freq: super::freq::FreqState::new(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
@@ -413,6 +416,17 @@ impl App {
                 && !j.cancel.load(Ordering::Relaxed)
                 && j.failed.lock().map_or(true, |f| f.is_none())
         })
+    }
+
+    /// A background job whose progress the screen shows is running.
+    pub fn is_busy(&self) -> bool {
+        self.is_building()
+            || self
+                .freq
+                .spectrogram
+                .as_ref()
+                .is_some_and(|s| !s.job.is_done())
+            || self.freq.beats.as_ref().is_some_and(|b| !b.job.is_done())
     }
 
     /// Waits for the pyramid (tests and benchmarks).
@@ -634,6 +648,32 @@ impl App {
             | Action::EventList
             | Action::CopyAnnotation
             | Action::Save => self.annotate_action(action),
+            Action::ToggleSpectrum => {
+                self.freq.spectrum_on = !self.freq.spectrum_on;
+            }
+            Action::ToggleSpectrogram => {
+                if self.freq.spectrogram.take().is_none() {
+                    super::freq::ensure_spectrogram(self);
+                }
+            }
+            Action::ToggleHeartRate => {
+                self.freq.heart_rate_on = !self.freq.heart_rate_on;
+                if self.freq.heart_rate_on {
+                    super::freq::ensure_beats(self);
+                }
+            }
+            Action::FreqCursorLeft | Action::FreqCursorRight => {
+                let step = (1.0 / self.freq.segment_s).max(0.1);
+                let d = if action == Action::FreqCursorLeft {
+                    -step
+                } else {
+                    step
+                };
+                self.freq.cursor_hz = (self.freq.cursor_hz + d).max(0.0);
+            }
+            Action::SegmentShorter => self.freq.segment_s = (self.freq.segment_s / 2.0).max(0.25),
+            Action::SegmentLonger => self.freq.segment_s = (self.freq.segment_s * 2.0).min(16.0),
+            Action::AcceptBeats => self.accept_beats(),
             Action::ToggleMouse => {
                 self.mouse = !self.mouse;
                 self.message = Some(
@@ -646,6 +686,54 @@ impl App {
                 );
             }
         }
+    }
+
+    /// Adds the detected beats inside the view to the reader's events as point events labelled
+    /// `beat` (at most 2,000 at once: each is journaled).
+    fn accept_beats(&mut self) {
+        let Some(beats) = super::freq::beats(self) else {
+            self.message =
+                Some("no detected beats yet: R shows the heart-rate lane and detects them".into());
+            return;
+        };
+        let Some(b) = &self.freq.beats else { return };
+        let ch = b.channel;
+        let (a, z) = (
+            self.rec.sample_at_or_after(ch, self.view.start_s),
+            self.rec.sample_at_or_after(ch, self.view.end_s()),
+        );
+        let inside: Vec<f64> = beats
+            .iter()
+            .filter(|&&s| s >= a && s < z)
+            .map(|&s| self.rec.sample_time(ch, s))
+            .collect();
+        if inside.len() > 2000 {
+            self.message = Some(format!(
+                "{} beats in view: zoom in to accept at most 2,000 at once",
+                inside.len()
+            ));
+            return;
+        }
+        let Some(ann) = self.annot.as_mut() else {
+            self.message = Some("annotating is off: open with a reader to accept beats".into());
+            return;
+        };
+        let label = self
+            .rec
+            .channels
+            .get(ch)
+            .map_or(String::new(), |c| sanitize(&c.label));
+        let mut added = 0;
+        for t in inside {
+            let mut e = ann.new_event(t, 0.0, "beat", label.clone());
+            e.note = "detected R peak, accepted".into();
+            if let Err(err) = ann.store.import(e) {
+                self.message = Some(format!("NOT SAVED: {}", sanitize(&err.to_string())));
+                return;
+            }
+            added += 1;
+        }
+        self.message = Some(format!("added {added} beats (u undoes them one by one)"));
     }
 
     fn move_selected(&mut self, up: bool) {

@@ -7,6 +7,7 @@
 pub mod action;
 pub mod annotate;
 pub mod app;
+pub mod freq;
 pub mod keymap;
 pub mod render;
 pub mod theme;
@@ -205,7 +206,7 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
         // While the overview builds, redraw a few times a second to show progress; otherwise
         // sleep until an event. Every queued event is handled before the next frame, so keys
         // typed during a slow frame are never dropped.
-        let timeout = if app.is_building() {
+        let timeout = if app.is_busy() {
             Duration::from_millis(100)
         } else {
             Duration::from_secs(1)

@@ -74,9 +74,57 @@ pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
     }
     let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16;
     let lanes_h = area.height.saturating_sub(bottom);
-    let wave = Rect::new(area.x + GUTTER, area.y, area.width - GUTTER, lanes_h);
+    // Panels take room from the lanes: the spectrum on the right, the spectrogram and the
+    // heart-rate lane at the bottom, sharing the waveform's columns (its time axis).
+    let spectrum_w = if app.freq.spectrum_on && area.width >= GUTTER + 60 {
+        (area.width / 3).max(40)
+    } else {
+        0
+    };
+    let wave_w = area.width - GUTTER - spectrum_w;
+    if app.freq.spectrogram.is_some() {
+        super::freq::ensure_spectrogram(app);
+    }
+    let hr_h = if app.freq.heart_rate_on && app.freq.beats.is_some() && lanes_h >= 8 {
+        3
+    } else {
+        0
+    };
+    let sg_h = if app.freq.spectrogram.is_some() && lanes_h >= 10 {
+        (lanes_h / 4).max(4)
+    } else {
+        0
+    };
+    let traces_h = lanes_h - hr_h - sg_h;
+    let wave = Rect::new(area.x + GUTTER, area.y, wave_w, traces_h);
     app.wave_area = wave;
-    draw_lanes(buf, area, wave, app);
+    draw_lanes(
+        buf,
+        Rect::new(area.x, area.y, GUTTER + wave_w, area.height),
+        wave,
+        app,
+    );
+    if hr_h > 0 {
+        let r = Rect::new(area.x, area.y + traces_h, GUTTER + wave_w, hr_h);
+        super::freq::draw_heart_rate(buf, r, Rect::new(wave.x, r.y, wave.width, hr_h), app);
+    }
+    if sg_h > 0 {
+        let r = Rect::new(area.x, area.y + traces_h + hr_h, GUTTER + wave_w, sg_h);
+        super::freq::draw_spectrogram(buf, r, Rect::new(wave.x, r.y, wave.width, sg_h), app);
+    }
+    if spectrum_w > 0 {
+        super::freq::draw_spectrum_panel(
+            buf,
+            Rect::new(
+                area.x + area.width - spectrum_w,
+                area.y,
+                spectrum_w,
+                lanes_h,
+            ),
+            app,
+        );
+    }
+    let wave = Rect::new(wave.x, wave.y, wave.width, lanes_h);
     let y_events = area.y + lanes_h;
     for (k, lane) in ev_lanes.iter().enumerate() {
         let y = y_events + k as u16;
@@ -515,6 +563,9 @@ pub fn status_line(app: &App) -> String {
         .montages
         .get(app.montage)
         .map_or("", |m| m.name.as_str());
+    let hr = super::freq::beats(app)
+        .and_then(|b| super::freq::mean_hr_in_view(app, &b))
+        .map_or(String::new(), |h| format!(" │ HR {h:.0} bpm"));
     let building = if let Some(f) = app.pyramid_failure() {
         format!(" │ overview failed: {f}")
     } else if app.is_building() {
@@ -523,7 +574,7 @@ pub fn status_line(app: &App) -> String {
         String::new()
     };
     format!(
-        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}",
+        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}",
         app.file_name,
         app.reader,
         hms_label(v.cursor_s, true),
@@ -533,6 +584,7 @@ pub fn status_line(app: &App) -> String {
         filt,
         montage,
         app.mode.name(),
+        hr,
         building
     )
 }
