@@ -85,10 +85,9 @@ pub fn run(a: &Args) -> Result<(), CliError> {
 
 /// Opens the viewer on `file`.
 pub fn view(file: &FilePath, v: &ViewArgs, hints: &FormatHints) -> Result<(), CliError> {
-    let open = hints.options();
-    // The start clock is needed to read `--at @HH:MM:SS`; the header is cheap to read twice.
-    let start = crate::formats::open_with(file, &open)?
-        .start
-        .map(|s| s.seconds_of_day());
-    crate::tui::run(file, &open, &v.options(start)?)
+    // Opened once: the start clock reads `--at @HH:MM:SS`, then the viewer takes it.
+    let rec = crate::formats::open_with(file, &hints.options())?;
+    let start = rec.start.map(|s| s.seconds_of_day());
+    let opts = v.options(start)?;
+    crate::tui::run(rec, &opts)
 }

@@ -14,7 +14,6 @@ pub mod theme;
 pub mod view;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -157,12 +156,7 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
 }
 
 /// Opens the viewer full-screen on `path` until the user quits.
-pub fn run(
-    path: &Path,
-    open: &crate::formats::OpenOptions,
-    opts: &Options,
-) -> Result<(), crate::cli::CliError> {
-    let rec = crate::formats::open_with(path, open)?;
+pub fn run(rec: crate::signal::Recording, opts: &Options) -> Result<(), crate::cli::CliError> {
     let mut app = build_app(rec, opts).map_err(|e| crate::cli::CliError::Usage(e.to_string()))?;
     if !std::io::stdout().is_terminal() {
         return Err(crate::cli::CliError::Usage(
