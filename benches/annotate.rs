@@ -32,6 +32,7 @@ fn events(duration: f64) -> Vec<Event> {
             id: new_id(),
             created: "2026-11-29T00:00:00.000Z".into(),
             modified: "2026-11-29T00:00:00.000Z".into(),
+            ..Default::default()
         })
         .collect()
 }

@@ -36,7 +36,7 @@ impl Certainty {
 }
 
 /// An event as stored: the columns of `REC.READER.events.tsv`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Event {
     /// Seconds from the first sample of the recording.
     pub onset: f64,
@@ -55,6 +55,12 @@ pub struct Event {
     /// RFC 3339 UTC times of creation and last change.
     pub created: String,
     pub modified: String,
+    /// Consensus files only: where the event came from (both, A, B or adjudicated) and who
+    /// adjudicated it. Empty in reader files.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub adjudicator: String,
 }
 
 impl Event {

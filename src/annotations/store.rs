@@ -319,6 +319,9 @@ pub struct Store {
     _lock: Lock,
 }
 
+/// The "reader" name of the adjudicated consensus file (`REC.consensus.events.tsv`).
+pub const CONSENSUS: &str = "consensus";
+
 /// Columns of the events table, in order.
 pub const COLUMNS: [&str; 10] = [
     "onset",
@@ -397,6 +400,8 @@ pub fn read_table(path: &Path) -> Result<Vec<Event>, StoreError> {
             id: get(idx[7]).to_string(),
             created: get(idx[8]).to_string(),
             modified: get(idx[9]).to_string(),
+            source: unescape(get(col("source"))),
+            adjudicator: unescape(get(col("adjudicator"))),
         });
     }
     Ok(out)
@@ -444,14 +449,26 @@ fn unescape(s: &str) -> String {
     o
 }
 
-/// The table as text.
+/// The table as text; the consensus columns `source` and `adjudicator` are added when any
+/// event has them.
 pub fn table_text(events: &[Event]) -> String {
+    let extra = events
+        .iter()
+        .any(|e| !e.source.is_empty() || !e.adjudicator.is_empty());
+    table_text_with(events, extra)
+}
+
+/// The table as text, with or without the consensus columns.
+pub fn table_text_with(events: &[Event], consensus: bool) -> String {
+    use std::fmt::Write as _;
     let mut s = String::with_capacity(64 + events.len() * 120);
     s.push_str(&COLUMNS.join("\t"));
+    if consensus {
+        s.push_str("\tsource\tadjudicator");
+    }
     s.push('\n');
     for e in events {
-        use std::fmt::Write as _;
-        let _ = writeln!(
+        let _ = write!(
             s,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             e.onset,
@@ -465,6 +482,10 @@ pub fn table_text(events: &[Event]) -> String {
             e.created,
             e.modified
         );
+        if consensus {
+            let _ = write!(s, "\t{}\t{}", escape(&e.source), escape(&e.adjudicator));
+        }
+        s.push('\n');
     }
     s
 }
@@ -719,7 +740,11 @@ impl Store {
     /// Rewrites the table and the sidecar atomically (table first: a crash between the two
     /// leaves an older `journal_seq`, and replaying entries already in the table is harmless).
     pub fn save(&mut self) -> Result<(), StoreError> {
-        write_atomic(&self.paths.events, table_text(&self.events).as_bytes())?;
+        let consensus = self.reader == CONSENSUS;
+        write_atomic(
+            &self.paths.events,
+            table_text_with(&self.events, consensus).as_bytes(),
+        )?;
         let p = &self.provenance;
         let side = Sidecar {
             recording: p
@@ -792,6 +817,7 @@ mod tests {
             id: super::super::event::new_id(),
             created: now(),
             modified: now(),
+            ..Default::default()
         }
     }
 

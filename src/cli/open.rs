@@ -42,6 +42,12 @@ pub struct ViewArgs {
     /// Only view: mark nothing, write nothing.
     #[arg(long)]
     pub view_only: bool,
+    /// Adjudicate two readers' events into REC.consensus.events.tsv.
+    #[arg(long, num_args = 2, value_names = ["READER_A", "READER_B"])]
+    pub compare: Option<Vec<String>>,
+    /// Who adjudicates (default: the reader name).
+    #[arg(long, value_name = "NAME")]
+    pub adjudicator: Option<String>,
 }
 
 impl ViewArgs {
@@ -75,6 +81,11 @@ impl ViewArgs {
             keymap: self.keymap.clone(),
             annotations_dir: self.annotations.clone(),
             show_readers: self.show_readers,
+            compare: self.compare.as_ref().and_then(|v| match v.as_slice() {
+                [a, b] => Some((a.clone(), b.clone())),
+                _ => None,
+            }),
+            adjudicator: self.adjudicator.clone(),
         })
     }
 }

@@ -101,6 +101,14 @@ actions! {
     SegmentShorter => "segment_shorter", "Shorter Welch segments (finer time, coarser frequency)";
     SegmentLonger => "segment_longer", "Longer Welch segments (finer frequency)";
     AcceptBeats => "accept_beats", "Add the detected beats in view to your events (label beat)";
+    NextDisagreement => "next_disagreement", "Adjudication: go to the next disagreement";
+    PrevDisagreement => "prev_disagreement", "Adjudication: go to the previous disagreement";
+    AcceptA => "accept_a", "Adjudication: take reader A's version into the consensus";
+    AcceptB => "accept_b", "Adjudication: take reader B's version";
+    AcceptBoth => "accept_both", "Adjudication: take both readers' events";
+    RejectBoth => "reject_both", "Adjudication: take neither";
+    EditDisagreement => "edit_disagreement", "Adjudication: copy one version into the consensus and edit it";
+    DisagreementList => "disagreement_list", "Adjudication: show or hide the list of disagreements";
 }
 
 #[cfg(test)]

@@ -70,6 +70,8 @@ pub struct Annotating {
     hasher: Option<std::thread::JoinHandle<()>>,
     /// Names of the taxonomy's epoch labels.
     epoch_labels: Vec<String>,
+    /// When this is the consensus store: who adjudicates (stamped on the events made here).
+    pub adjudicator: Option<String>,
     epoch_cache: Mutex<Option<(u64, bool)>>,
 }
 
@@ -165,6 +167,7 @@ impl Annotating {
             sha256,
             hasher,
             epoch_labels: taxonomy_epochs,
+            adjudicator: None,
             epoch_cache: Mutex::new(None),
         })
     }
@@ -207,6 +210,12 @@ impl Annotating {
             id: new_id(),
             created: t.clone(),
             modified: t,
+            source: if self.adjudicator.is_some() {
+                "adjudicated".into()
+            } else {
+                String::new()
+            },
+            adjudicator: self.adjudicator.clone().unwrap_or_default(),
         }
     }
 

@@ -190,6 +190,8 @@ pub struct App {
     pub annot: Option<super::annotate::Annotating>,
     /// Spectrum, spectrogram and heart-rate views.
     pub freq: super::freq::FreqState,
+    /// Adjudicating two readers into the consensus.
+    pub adjudication: Option<super::adjudicate::Adjudication>,
 }
 
 impl App {
@@ -247,6 +249,7 @@ impl App {
             wave_area: ratatui::layout::Rect::default(),
             annot: None,
             freq: super::freq::FreqState::new(),
+            adjudication: None,
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
@@ -674,6 +677,17 @@ impl App {
             Action::SegmentShorter => self.freq.segment_s = (self.freq.segment_s / 2.0).max(0.25),
             Action::SegmentLonger => self.freq.segment_s = (self.freq.segment_s * 2.0).min(16.0),
             Action::AcceptBeats => self.accept_beats(),
+            Action::NextDisagreement => self.next_disagreement(true),
+            Action::PrevDisagreement => self.next_disagreement(false),
+            Action::AcceptA => self.resolve(super::adjudicate::Choice::A),
+            Action::AcceptB => self.resolve(super::adjudicate::Choice::B),
+            Action::AcceptBoth => self.resolve(super::adjudicate::Choice::Both),
+            Action::RejectBoth => self.resolve(super::adjudicate::Choice::Reject),
+            Action::EditDisagreement => self.resolve(super::adjudicate::Choice::Edit),
+            Action::DisagreementList => match self.adjudication.as_mut() {
+                Some(a) => a.list_open = !a.list_open,
+                None => self.message = Some("not adjudicating: open with --compare A B".into()),
+            },
             Action::ToggleMouse => {
                 self.mouse = !self.mouse;
                 self.message = Some(

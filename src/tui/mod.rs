@@ -5,6 +5,7 @@
 //! a panic (ratatui's hook, installed by `ratatui::init`, restores before printing).
 
 pub mod action;
+pub mod adjudicate;
 pub mod annotate;
 pub mod app;
 pub mod freq;
@@ -39,6 +40,10 @@ pub struct Options {
     pub annotations_dir: Option<std::path::PathBuf>,
     /// Show other readers' events, read-only (otherwise readers are blinded to each other).
     pub show_readers: bool,
+    /// Adjudicate these two readers into the consensus file.
+    pub compare: Option<(String, String)>,
+    /// Who adjudicates (default: the reader).
+    pub adjudicator: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +77,26 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
         app.view.jump(t);
     }
     app.mouse = opts.mouse;
-    if let Some(reader) = &opts.reader {
+    if let Some((a, b)) = &opts.compare {
+        let adjudicator = opts
+            .adjudicator
+            .clone()
+            .or_else(|| opts.reader.clone())
+            .unwrap_or_else(|| "adjudicator".into());
+        attach_annotations(&mut app, crate::annotations::store::CONSENSUS, opts)?;
+        adjudicate::start(
+            &mut app,
+            a,
+            b,
+            &adjudicator,
+            opts.annotations_dir.as_deref(),
+        )
+        .map_err(TuiError::Usage)?;
+        if let Some(ann) = app.annot.as_mut() {
+            ann.adjudicator = Some(adjudicator.clone());
+        }
+        app.reader = crate::text::sanitize(&format!("{adjudicator} (consensus)"));
+    } else if let Some(reader) = &opts.reader {
         attach_annotations(&mut app, reader, opts)?;
     }
     Ok(app)

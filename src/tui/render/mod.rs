@@ -146,6 +146,9 @@ pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
     if app.annot.as_ref().is_some_and(|a| a.list.is_some()) {
         draw_event_list(buf, Rect::new(area.x, area.y, area.width, lanes_h), app);
     }
+    if app.adjudication.as_ref().is_some_and(|a| a.list_open) {
+        draw_disagreements(buf, Rect::new(area.x, area.y, area.width, lanes_h), app);
+    }
     if app.mode == Mode::Help {
         draw_help(buf, area, app);
     }
@@ -563,6 +566,10 @@ pub fn status_line(app: &App) -> String {
         .montages
         .get(app.montage)
         .map_or("", |m| m.name.as_str());
+    let adj = app.adjudication.as_ref().map_or(String::new(), |a| {
+        let (done, total) = a.progress();
+        format!(" │ resolved {done} of {total}")
+    });
     let hr = super::freq::beats(app)
         .and_then(|b| super::freq::mean_hr_in_view(app, &b))
         .map_or(String::new(), |h| format!(" │ HR {h:.0} bpm"));
@@ -574,7 +581,7 @@ pub fn status_line(app: &App) -> String {
         String::new()
     };
     format!(
-        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}",
+        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}{}",
         app.file_name,
         app.reader,
         hms_label(v.cursor_s, true),
@@ -585,6 +592,7 @@ pub fn status_line(app: &App) -> String {
         montage,
         app.mode.name(),
         hr,
+        adj,
         building
     )
 }
@@ -701,6 +709,20 @@ fn draw_reader_lane(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App,
     } else {
         app.theme.dim()
     };
+    // Adjudicating: the readers' events take the colour of their status.
+    let status_style = |e: &crate::annotations::Event| {
+        app.adjudication
+            .as_ref()
+            .and_then(|adj| adj.status_of.get(&e.id))
+            .map(|st| match st {
+                super::adjudicate::Status::Agree => app.theme.lane(1),
+                super::adjudicate::Status::OnlyA | super::adjudicate::Status::OnlyB => {
+                    app.theme.warning()
+                }
+                super::adjudicate::Status::LabelDiffers => app.theme.event(),
+                super::adjudicate::Status::BoundsDiffer => app.theme.lane(3),
+            })
+    };
     let upto = events.partition_point(|e| e.onset <= v.end_s());
     let mut last_text_end = wave.x;
     // Zoomed out over a day of beats, hundreds of point events share a column: draw the
@@ -722,7 +744,19 @@ fn draw_reader_lane(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App,
         let x1 = column_of(app, wave, e.end().min(v.end_s()))
             .unwrap_or(end - 1)
             .max(x0);
-        let style = if selected {
+        let base = match lane {
+            EventLane::Other(_) => status_style(e).unwrap_or(base),
+            _ => base,
+        };
+        let current = app
+            .adjudication
+            .as_ref()
+            .and_then(|adj| adj.current.map(|k| &adj.items[k]))
+            .is_some_and(|it| {
+                it.a.as_ref().is_some_and(|x| x.id == e.id)
+                    || it.b.as_ref().is_some_and(|x| x.id == e.id)
+            });
+        let style = if selected || (current && matches!(lane, EventLane::Other(_))) {
             base.add_modifier(ratatui::style::Modifier::REVERSED)
         } else {
             base
@@ -821,6 +855,64 @@ fn draw_hypnogram(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
                 style.add_modifier(ratatui::style::Modifier::REVERSED),
             );
         }
+    }
+}
+
+/// The disagreements in time order, the current one highlighted, each with its decision.
+fn draw_disagreements(buf: &mut Buffer, lanes: Rect, app: &App) {
+    let Some(adj) = &app.adjudication else { return };
+    let w = lanes.width.min(60);
+    if w < 24 || lanes.height < 3 {
+        return;
+    }
+    let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
+    Clear.render(r, buf);
+    let (done, total) = adj.progress();
+    let title = format!(
+        " {} vs {}: {done} of {total} resolved",
+        adj.reader_a, adj.reader_b
+    );
+    buf.set_stringn(
+        r.x,
+        r.y,
+        crate::text::sanitize(&title),
+        usize::from(w),
+        app.theme.label(true),
+    );
+    let list: Vec<(usize, &super::adjudicate::Item)> = adj.disagreements().collect();
+    let cur = adj
+        .current
+        .and_then(|c| list.iter().position(|(k, _)| *k == c))
+        .unwrap_or(0);
+    let rows = usize::from(r.height - 1);
+    let first = (cur + 1).saturating_sub(rows);
+    for (n, (k, it)) in list.iter().enumerate().skip(first).take(rows) {
+        let label = |e: &Option<crate::annotations::Event>| {
+            e.as_ref().map_or("-".to_string(), |e| e.label.clone())
+        };
+        let decided = adj
+            .decided
+            .get(&it.key())
+            .map_or(String::new(), |d| format!(" [{d}]"));
+        let line = format!(
+            "{} {:<13} A {} / B {}{decided}",
+            hms_label(it.onset(), true),
+            it.status.name(),
+            label(&it.a),
+            label(&it.b)
+        );
+        let style = if Some(*k) == adj.current {
+            app.theme.label(true)
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(
+            r.x + 1,
+            r.y + 1 + (n - first) as u16,
+            crate::text::sanitize(&format!("{line:<width$}", width = usize::from(w - 2))),
+            usize::from(w - 2),
+            style,
+        );
     }
 }
 
