@@ -5,6 +5,7 @@
 
 pub mod annotations;
 pub mod cli;
+pub mod compare;
 pub mod dsp;
 pub mod formats;
 pub mod signal;

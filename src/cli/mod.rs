@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each a thin layer over the library.
 
+pub mod compare;
 pub mod detect;
 pub mod dump;
 pub mod info;
@@ -49,6 +50,9 @@ pub enum Command {
     Spectrum(spectrum::Args),
     /// Run a detector headless; `detect beats` writes R peaks as an events table.
     Detect(detect::Args),
+    /// Agreement between readers' event tables: event (SzCORE), beat (bxb) or epoch (kappa)
+    /// mode; or every recording of a directory with --readers A,B.
+    Compare(compare::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -80,6 +84,8 @@ pub enum CliError {
     Usage(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    #[error(transparent)]
+    Compare(#[from] crate::compare::CompareError),
 }
 
 impl CliError {
@@ -116,6 +122,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Synth(a) => synth::run(&a),
         Command::Spectrum(a) => spectrum::run(&a),
         Command::Detect(a) => detect::run(&a),
+        Command::Compare(a) => compare::run(&a),
     }
 }
 
