@@ -7,6 +7,7 @@ pub mod annotations;
 pub mod cli;
 pub mod compare;
 pub mod dsp;
+pub mod export;
 pub mod formats;
 pub mod signal;
 pub mod synth;

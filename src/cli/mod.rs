@@ -3,6 +3,7 @@
 pub mod compare;
 pub mod detect;
 pub mod dump;
+pub mod export;
 pub mod info;
 pub mod open;
 pub mod spectrum;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Agreement between readers' event tables: event (SzCORE), beat (bxb) or epoch (kappa)
     /// mode; or every recording of a directory with --readers A,B.
     Compare(compare::Args),
+    /// Export event tables of many recordings as one table (CSV, TSV, JSON Lines, Parquet),
+    /// a BIDS tree or EDF+ annotations; --shard K/N and --merge for clusters.
+    Export(export::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -86,6 +90,8 @@ pub enum CliError {
     Output(#[from] std::io::Error),
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 impl CliError {
@@ -123,6 +129,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Spectrum(a) => spectrum::run(&a),
         Command::Detect(a) => detect::run(&a),
         Command::Compare(a) => compare::run(&a),
+        Command::Export(a) => export::run(&a),
     }
 }
 
