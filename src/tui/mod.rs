@@ -209,6 +209,17 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
     // still restores the terminal.
     let mut guard = Restore { mouse: false };
     let mut terminal = ratatui::try_init()?;
+    // ratatui's hook restores the terminal on any panic, but the background jobs (pyramid,
+    // spectrogram, beats) catch theirs and report them in the status bar while the UI keeps
+    // drawing: restoring then would leave the viewer drawing on a normal screen. So the hook
+    // runs only for the UI thread's panics.
+    let ui_thread = std::thread::current().id();
+    let restore_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == ui_thread {
+            restore_hook(info);
+        }
+    }));
     loop {
         if app.mouse != guard.mouse {
             let mut out = std::io::stdout();
