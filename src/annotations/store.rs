@@ -409,7 +409,7 @@ pub fn read_table(path: &Path) -> Result<Vec<Event>, StoreError> {
 
 /// Tabs, newlines and backslashes in text fields are written as `\t`, `\n`, `\\`, so every
 /// event stays one line of the table and a note is stored exactly as typed.
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -423,7 +423,8 @@ fn escape(s: &str) -> String {
     o
 }
 
-fn unescape(s: &str) -> String {
+/// The inverse of `escape`.
+pub fn unescape(s: &str) -> String {
     if !s.contains('\\') {
         return s.to_string();
     }

@@ -2,6 +2,7 @@
 //! binding each label to a key, with its kind, an optional SNOMED CT code and a description.
 //! Keys are kept as written; the viewer parses them and reports a bad one with file and line.
 
+use crate::text::line_of;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -109,10 +110,6 @@ pub fn guess(kind: ChannelKind) -> &'static str {
         ChannelKind::Eeg | ChannelKind::Eog | ChannelKind::Emg => "eeg",
         _ => "rpm",
     }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
 }
 
 impl Taxonomy {

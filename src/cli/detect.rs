@@ -3,7 +3,6 @@
 //! (BIDS-style TSV: onset, duration, then label, channel, certainty, note, reader, id, created,
 //! modified), for the annotation work to import as suggestions or for scripts.
 
-use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64};
@@ -12,6 +11,7 @@ use clap::Subcommand;
 
 use super::spectrum::find_channel;
 use super::{CliError, FilePath, FormatHints};
+use crate::annotations::store::escape;
 use crate::dsp::beats::{detect_channel, Beat, BeatError};
 use crate::dsp::ChannelKind;
 use crate::signal::Recording;
@@ -121,51 +121,9 @@ fn table(rec: &Recording, ch: usize, beats: &[Beat]) -> String {
     s
 }
 
-/// Tabs, newlines and backslashes in a text field as `\t`, `\n`, `\\` (the events-table
-/// convention), so a label cannot break the table's lines or columns.
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '\t' => o.push_str("\\t"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// Writes `bytes` to `path` so a reader sees the old file or the whole new one, never part:
-/// a temporary file beside it, fsync, rename over it, fsync of the directory.
+/// The table written atomically (the store's temp file, fsync, rename), as an output error
+/// naming the file.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| CliError::Usage(format!("--out {}: not a file name", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let written = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(CliError::Output(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        )));
-    }
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::annotations::store::write_atomic(path, bytes)
+        .map_err(|e| CliError::Output(std::io::Error::other(e.to_string())))
 }

@@ -8,21 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::{CompareError, Mark};
-use crate::annotations::store::read_table;
+use crate::annotations::store::{read_table, COLUMNS};
 
-/// The columns of a sigmark reader file.
-const SIGMARK_COLUMNS: [&str; 10] = [
-    "onset",
-    "duration",
-    "label",
-    "channel",
-    "certainty",
-    "note",
-    "reader",
-    "id",
-    "created",
-    "modified",
-];
 /// Label columns of BIDS-style tables, in order of preference.
 const LABEL_COLUMNS: [&str; 3] = ["label", "trial_type", "value"];
 
@@ -71,7 +58,7 @@ pub fn read(path: &Path) -> Result<Table, CompareError> {
         .trim_end_matches(['\n', '\r'])
         .split('\t')
         .collect();
-    let is_sigmark = SIGMARK_COLUMNS.iter().all(|c| columns.contains(c));
+    let is_sigmark = COLUMNS.iter().all(|c| columns.contains(c));
     let (marks, notes) = if is_sigmark {
         let events = read_table(path)?;
         if let Some(k) = events.iter().position(|e| !e.end().is_finite()) {

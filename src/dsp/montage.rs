@@ -14,6 +14,7 @@
 //! channels as recorded: all of them, or the `electrodes` listed. Electrode names match channel
 //! labels tolerantly (see `electrode_name`), with T3/T7, T4/T8, T5/P7, T6/P8 taken as one.
 
+use crate::text::line_of;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -345,14 +346,4 @@ fn check_rows(file: &FileText, rows: &[Row], path: &Path) -> Result<(), Error> {
         Some(p) => Err(Error::montage(path, None, p)),
         None => Ok(()),
     }
-}
-
-/// 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }

@@ -2,6 +2,7 @@
 //! event came from) and `adjudicator`. Columns are found by header name, so extra or missing
 //! optional columns are tolerated as `read_table` tolerates them.
 
+use crate::annotations::store::unescape;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -73,32 +74,4 @@ pub fn read(
         });
     }
     Ok(rows)
-}
-
-/// The events table writes tab, newline, carriage return and backslash as `\t`, `\n`, `\r`,
-/// `\\` (see `annotations::store`); undone here.
-fn unescape(s: &str) -> String {
-    if !s.contains('\\') {
-        return s.to_string();
-    }
-    let mut o = String::with_capacity(s.len());
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            o.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('t') => o.push('\t'),
-            Some('n') => o.push('\n'),
-            Some('r') => o.push('\r'),
-            Some('\\') => o.push('\\'),
-            Some(other) => {
-                o.push('\\');
-                o.push(other);
-            }
-            None => o.push('\\'),
-        }
-    }
-    o
 }

@@ -1,6 +1,7 @@
 //! Keymap files: rows binding a key to a named action. The shipped `keymaps/default.toml` is
 //! compiled in; a user file overrides only the actions it names (gitui's key_list approach).
 
+use crate::text::line_of;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -241,14 +242,9 @@ fn known() -> String {
         .join(", ")
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
-}
-
 /// The user's keymap file in the platform configuration directory.
 pub fn user_keymap_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("org", "sigmark", "sigmark")
-        .map(|d| d.config_dir().join("keymap.toml"))
+    super::config_dir().map(|d| d.join("keymap.toml"))
 }
 
 #[cfg(test)]
