@@ -2,67 +2,15 @@
 //! open a generated 24-hour recording, scroll, zoom out to 24 h, jump to a time, quit.
 //! tmux is required (`.ci/run` installs it); without it this test fails and says so.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::tmux::{status, Tmux};
 
 use chrono::NaiveDate;
 use sigmark::formats::edf::writer::{self, AnnotationSpec, FileSpec, Plus, SignalSpec};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is required for the end-to-end test (.ci/run installs it)")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        assert!(self.run(&args).status.success());
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn alive(&self) -> bool {
-        self.run(&["has-session", "-t", "e2e"]).status.success()
-    }
-
-    /// Waits until the screen satisfies `ok`; fails with the last screen after 20 s.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn status(screen: &str) -> &str {
-    screen.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("")
-}
 
 /// A 24-hour, 2-lead EDF+C at 100 Hz (35 MB) with an annotation at 12:00:00.
 fn write_day(path: &Path) {
@@ -119,9 +67,7 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     let file = dir.path().join("day.edf");
     write_day(&file);
     let bin = env!("CARGO_BIN_EXE_sigmark");
-    let tmux = Tmux {
-        socket: format!("sigmark-e2e-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("e2e");
     let cmd = format!(
         "env NO_COLOR=1 SIGMARK_READER=e2e XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} open {file}",
         cfg = dir.path().display(),
@@ -144,7 +90,7 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let s = tmux.wait("the first frame", |s| {
+    let s = tmux.wait("e2e", "the first frame", |s| {
         status(s).contains("day.edf") && status(s).contains("VIEW")
     });
     let st = status(&s);
@@ -159,16 +105,16 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     );
 
     // Scroll: a page forward, two more, one back.
-    tmux.keys(&["PageDown", "PageDown", "PageDown", "PageUp"]);
-    tmux.wait("scrolled to 20 s", |s| {
+    tmux.keys("e2e", &["PageDown", "PageDown", "PageDown", "PageUp"]);
+    tmux.wait("e2e", "scrolled to 20 s", |s| {
         status(s).contains("0:00:20.0 (08:00:20)")
     });
 
     // Zoom out preset by preset to 24 h: the overview comes from the pyramid.
     for _ in 0..12 {
-        tmux.keys(&["x"]);
+        tmux.keys("e2e", &["x"]);
     }
-    let s = tmux.wait("the 24 h overview", |s| {
+    let s = tmux.wait("e2e", "the 24 h overview", |s| {
         status(s).contains("│ 24 h │") && !status(s).contains("overview")
     });
     assert!(
@@ -181,19 +127,19 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     );
 
     // Jump to clock time 20:00:00 (12 h in), then zoom in to 10 s around it.
-    tmux.keys(&["g", "@20:00:00"]);
-    tmux.wait("the jump prompt", |s| {
+    tmux.keys("e2e", &["g", "@20:00:00"]);
+    tmux.wait("e2e", "the jump prompt", |s| {
         status(s).contains("Jump to") && status(s).contains("@20:00:00_")
     });
-    tmux.keys(&["Enter"]);
-    tmux.wait("the cursor at 12 h", |s| {
+    tmux.keys("e2e", &["Enter"]);
+    tmux.wait("e2e", "the cursor at 12 h", |s| {
         status(s).contains("12:00:00.0 (20:00:00)")
     });
     // 24 h -> 12 h, 6 h, 2 h, 1 h, 30 min, 10 min, 5 min, 2 min, 1 min, 30 s, 20 s, 10 s.
     for _ in 0..12 {
-        tmux.keys(&["z"]);
+        tmux.keys("e2e", &["z"]);
     }
-    let s = tmux.wait("10 s around noon", |s| {
+    let s = tmux.wait("e2e", "10 s around noon", |s| {
         status(s).contains("│ 10 s │") && status(s).contains("(20:00:00)")
     });
     assert!(
@@ -202,18 +148,18 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     );
 
     // Help, then quit: the program ends and the session with it.
-    tmux.keys(&["?"]);
-    tmux.wait("help", |s| s.contains("sigmark keys"));
+    tmux.keys("e2e", &["?"]);
+    tmux.wait("e2e", "help", |s| s.contains("sigmark keys"));
     // (Escape and q sent together would arrive as alt-q: wait for help to close first.)
-    tmux.keys(&["Escape"]);
-    tmux.wait("help closed", |s| !s.contains("sigmark keys"));
-    tmux.keys(&["q"]);
+    tmux.keys("e2e", &["Escape"]);
+    tmux.wait("e2e", "help closed", |s| !s.contains("sigmark keys"));
+    tmux.keys("e2e", &["q"]);
     let t0 = Instant::now();
-    while tmux.alive() {
+    while tmux.alive("e2e") {
         assert!(
             t0.elapsed() < Duration::from_secs(10),
             "sigmark did not quit:\n{}",
-            tmux.screen()
+            tmux.screen("e2e")
         );
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -1,6 +1,8 @@
 //! Small EDF-family files made with sigmark's own writer, for tests of variants and bad input.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use chrono::NaiveDate;
 use sigmark::formats::edf::writer::{self, AnnotationSpec, FileSpec, Plus, SignalSpec};
 
