@@ -24,12 +24,48 @@ fn put(b: &mut [u8], offset: usize, text: &str, width: usize) {
 }
 
 #[test]
-fn truncated_file_names_the_missing_bytes() {
+fn truncated_file_without_one_complete_record_names_the_missing_bytes() {
+    // A file cut inside its last records opens them (tests/edf_variants.rs); one cut inside
+    // the first record has nothing to open.
     let mut b = base();
-    b.truncate(b.len() - 10);
+    let record = (b.len() - 256 * 4) / 3;
+    b.truncate(256 * 4 + 10);
+    let missing = 3 * record - 10;
     let e = err(b);
+    println!("{e}");
     assert!(
-        e.contains("test.edf") && e.contains("truncated: 10 bytes missing"),
+        e.contains("test.edf")
+            && e.contains(&format!("truncated: {missing} bytes missing"))
+            && e.contains("not one complete data record"),
+        "{e}"
+    );
+}
+
+#[test]
+fn digital_maximum_beyond_even_unsigned_16_bits_names_field_and_offset() {
+    // 65535 is what an unsigned 16-bit writer can mean (read with a note); 65536 is not.
+    let mut b = base();
+    let at = 256 + 3 * 128;
+    put(&mut b, at, "65536", 8);
+    let e = err(b);
+    println!("{e}");
+    assert!(
+        e.contains("digital maximum of signal 1")
+            && e.contains(&format!("byte {at}"))
+            && e.contains("up to 65535"),
+        "{e}"
+    );
+}
+
+#[test]
+fn record_duration_0_with_signals_in_plain_edf_is_an_error() {
+    // EDF+ records carry their onsets, so EDF+ is read with a note; plain EDF has none.
+    let mut b = common::bytes(&common::spec(false, None, 2));
+    put(&mut b, 244, "0", 8);
+    let e = err(b);
+    println!("{e}");
+    assert!(
+        e.contains("duration of a data record") && e.contains("byte 244"),
         "{e}"
     );
 }
@@ -240,6 +276,7 @@ fn corpus_files_survive_mutation() {
         "edf/persyst_duplicate_channel_labels.edf",
         "edf/sleepedf_SC4001EC-Hypnogram.edf",
         "bdf/sleepedf_SC4001EC-Hypnogram_bdfplus.bdf",
+        "lenient/resmed_as11_EVE.edf",
     ];
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(500));
     for f in files {

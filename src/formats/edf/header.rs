@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::lenient::{self, Departures};
 use super::number::{self, edflib_atof, edflib_atoi, seconds_to_100ns, Shape};
 use crate::formats::Error;
 
@@ -43,7 +44,8 @@ pub struct Header {
     pub starttime: String,
     pub header_bytes: u64,
     pub reserved: String,
-    /// Declared record count; -1 ("unknown, still recording") is resolved from the file size.
+    /// Records read: the declared count, or the complete records of a truncated file; -1
+    /// ("unknown, still recording") is resolved from the file size.
     pub records: u64,
     pub record_duration_100ns: i64,
     pub signals: Vec<SignalHeader>,
@@ -72,17 +74,20 @@ struct Cursor<'a> {
     path: &'a Path,
     bytes: &'a [u8],
     notes: Vec<String>,
+    departures: Departures,
 }
 
 impl<'a> Cursor<'a> {
-    fn text(&self, offset: usize, width: usize) -> String {
-        // EDF headers are ASCII; Latin-1 keeps any stray byte visible instead of failing.
-        self.bytes[offset..offset + width]
-            .iter()
-            .map(|&c| char::from(c))
-            .collect::<String>()
-            .trim_end_matches(' ')
-            .to_owned()
+    /// A text field; bytes outside printable ASCII are read as `lenient::header_text` says
+    /// and remembered for the note.
+    fn text(&mut self, field: &str, offset: usize, width: usize) -> String {
+        let (text, unusual) = lenient::header_text(&self.bytes[offset..offset + width]);
+        if unusual {
+            self.departures
+                .non_ascii
+                .push((format!("'{field}' (byte {offset})"), text.clone()));
+        }
+        text
     }
 
     fn error(&self, field: &str, offset: usize, width: usize, expected: &str) -> Error {
@@ -159,6 +164,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
         path,
         bytes,
         notes: Vec::new(),
+        departures: Departures::default(),
     };
     let version_ok = if bdf {
         &bytes[1..8] == b"BIOSEMI"
@@ -200,10 +206,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
             detail: format!("the header of {ns} signals needs {expected_hb} bytes"),
         });
     }
-    let reserved = c.text(192, 44);
+    let reserved = c.text("reserved", 192, 44);
     let mut signals = parse_signals(&mut c, ns, bdf)?;
     let flavour = flavour(&mut c, &reserved, bdf, &mut signals);
-    let duration_raw = c.text(244, 8);
+    let duration_raw = c.text("duration of a data record", 244, 8);
     c.number("duration of a data record", 244, 8, Shape::Decimal)?;
     let record_duration_100ns = seconds_to_100ns(duration_raw.trim())
         .filter(|&d| d >= 0)
@@ -215,32 +221,31 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
                 "a non-negative number of seconds without exponent",
             )
         })?;
-    if record_duration_100ns == 0 && signals.iter().any(|s| !s.annotation) {
-        return Err(c.error(
-            "duration of a data record",
-            244,
-            8,
-            "a positive duration (0 is allowed only in annotation-only EDF+ files)",
-        ));
+    if record_duration_100ns == 0 {
+        zero_duration(&mut c, flavour, &signals)?;
     }
     let record_bytes = record_bytes(&c, &signals, bdf)?;
     let declared = c.integer("number of data records", 236, 8)?;
     let records = resolve_records(&mut c, declared, expected_hb as u64, record_bytes)?;
     check_dates(&mut c)?;
+    let patient = c.text("local patient identification", 8, 80);
+    let recording = c.text("local recording identification", 88, 80);
+    let mut notes = c.departures.notes(bdf);
+    notes.append(&mut c.notes);
     Ok(Header {
         bdf,
         flavour,
-        patient: c.text(8, 80),
-        recording: c.text(88, 80),
-        startdate: c.text(168, 8),
-        starttime: c.text(176, 8),
+        patient,
+        recording,
+        startdate: c.text("startdate of recording", 168, 8),
+        starttime: c.text("starttime of recording", 176, 8),
         header_bytes: expected_hb as u64,
         reserved,
         records,
         record_duration_100ns,
         signals,
         record_bytes,
-        notes: c.notes,
+        notes,
     })
 }
 
@@ -273,22 +278,22 @@ fn parse_signals(c: &mut Cursor<'_>, ns: usize, bdf: bool) -> Result<Vec<SignalH
     };
     let mut out = Vec::with_capacity(ns);
     for i in 0..ns {
-        let label = c.text(at(0, i), 16);
-        let annotation = label == annot_label;
         let name = |k: usize| format!("{} of signal {}", SIGNAL_FIELDS[k].0, i + 1);
+        let label = c.text(&name(0), at(0, i), 16);
+        let annotation = label == annot_label;
         let spr = c.integer(&name(8), at(8, i), 8)?;
         if spr < 1 {
             return Err(c.error(&name(8), at(8, i), 8, "at least 1 sample per data record"));
         }
         let mut s = SignalHeader {
             label,
-            transducer: c.text(at(1, i), 80),
-            unit: c.text(at(2, i), 8),
+            transducer: c.text(&name(1), at(1, i), 80),
+            unit: c.text(&name(2), at(2, i), 8),
             physical_min: 0.0,
             physical_max: 0.0,
             digital_min: 0,
             digital_max: 0,
-            prefilter: c.text(at(7, i), 80),
+            prefilter: c.text(&name(7), at(7, i), 80),
             samples_per_record: spr as u64,
             annotation,
         };
@@ -305,27 +310,36 @@ fn parse_signals(c: &mut Cursor<'_>, ns: usize, bdf: bool) -> Result<Vec<SignalH
 }
 
 fn check_ranges(
-    c: &Cursor<'_>,
+    c: &mut Cursor<'_>,
     s: &SignalHeader,
     i: usize,
     bdf: bool,
     at: &dyn Fn(usize, usize) -> usize,
 ) -> Result<(), Error> {
-    let (lo, hi) = if bdf {
-        (-8_388_608, 8_388_607)
-    } else {
-        (-32_768, 32_767)
-    };
+    // See `lenient::digital_limits` for why a range up to 2^16 - 1 is read, and how.
+    let (lo, stored_hi, hi) = lenient::digital_limits(bdf);
     let width = if bdf { "24-bit" } else { "16-bit" };
-    for (k, v) in [(5, s.digital_min), (6, s.digital_max)] {
-        if v < lo || v > hi {
+    // Only the maximum may pass what a sample holds: a minimum above it leaves no value a
+    // sample could take in range.
+    for (k, v, top) in [(5, s.digital_min, stored_hi), (6, s.digital_max, hi)] {
+        if v < lo || v > top {
+            let unsigned = if top > stored_hi {
+                format!(" (or, as unsigned writers mean it, up to {top})")
+            } else {
+                String::new()
+            };
             return Err(c.error(
                 &format!("{} of signal {}", SIGNAL_FIELDS[k].0, i + 1),
                 at(k, i),
                 8,
-                &format!("a {width} value between {lo} and {hi}"),
+                &format!("a {width} value between {lo} and {stored_hi}{unsigned}"),
             ));
         }
+    }
+    if s.digital_max > stored_hi {
+        c.departures
+            .wide_digital
+            .push((i + 1, s.label.clone(), s.digital_min, s.digital_max));
     }
     if s.digital_max <= s.digital_min {
         return Err(c.error(
@@ -408,61 +422,109 @@ fn record_bytes(c: &Cursor<'_>, signals: &[SignalHeader], bdf: bool) -> Result<u
     Ok(total)
 }
 
+/// The records to read. A declared count the file is too short for (the writer was cut off, a
+/// copy was interrupted) gives the complete records with a note, as long as there is one; bytes
+/// beyond the declared records stay an error, since then the header and the file disagree in a
+/// way that reading cannot settle.
 fn resolve_records(
     c: &mut Cursor<'_>,
     declared: i64,
     header_bytes: u64,
     record_bytes: u64,
 ) -> Result<u64, Error> {
-    let data = c.bytes.len() as u64 - header_bytes;
-    let path = c.path.to_path_buf();
     let actual = c.bytes.len() as u64;
-    match declared {
-        -1 => {
-            let n = data / record_bytes;
-            if n == 0 || data % record_bytes != 0 {
-                return Err(Error::Size {
-                    path,
-                    actual,
-                    detail: format!(
-                        "the record count is -1 (unknown) and the {data} data bytes are not a whole number (at least one) of {record_bytes}-byte records"
-                    ),
-                });
-            }
-            c.notes.push(format!(
-                "the number of data records is -1 (file not closed by its writer); {n} records found from the file size"
-            ));
-            Ok(n)
+    let data = actual - header_bytes;
+    let (whole, partial) = (data / record_bytes, data % record_bytes);
+    let size_error = |detail: String| Error::Size {
+        path: c.path.to_path_buf(),
+        actual,
+        detail,
+    };
+    if declared == -1 {
+        if whole == 0 {
+            return Err(size_error(format!(
+                "the record count is -1 (unknown) and the {data} data bytes hold no complete {record_bytes}-byte record"
+            )));
         }
-        n if n < 1 => Err(c.error(
+        let tail = if partial > 0 {
+            format!(" ({partial} bytes of an incomplete record after them are not read)")
+        } else {
+            String::new()
+        };
+        c.notes.push(format!(
+            "the number of data records is -1 (file not closed by its writer); {whole} records found from the file size{tail}"
+        ));
+        return Ok(whole);
+    }
+    if declared < 1 {
+        return Err(c.error(
             "number of data records",
             236,
             8,
             "a positive number of records (or -1 while recording)",
-        )),
-        n => {
-            let n = n as u64;
-            let expected = n
-                .checked_mul(record_bytes)
-                .and_then(|d| d.checked_add(header_bytes));
-            if expected != Some(actual) {
-                let what = match expected {
-                    Some(e) if e > actual => format!("truncated: {} bytes missing", e - actual),
-                    Some(e) => format!("{} bytes after the last record", actual - e),
-                    None => "the declared size overflows".into(),
-                };
-                return Err(Error::Size {
-                    path,
-                    actual,
-                    detail: format!(
-                        "{header_bytes} header bytes + {n} records x {record_bytes} bytes = {} bytes ({what})",
-                        expected.map_or("too many".to_string(), |e| e.to_string())
-                    ),
+        ));
+    }
+    let n = declared as u64;
+    let expected = n
+        .checked_mul(record_bytes)
+        .and_then(|d| d.checked_add(header_bytes));
+    match expected {
+        Some(e) if e == actual => Ok(n),
+        Some(e) if e < actual => Err(size_error(format!(
+            "{header_bytes} header bytes + {n} records x {record_bytes} bytes = {e} bytes ({} bytes after the last record)",
+            actual - e
+        ))),
+        _ => {
+            let missing = expected.map(|e| e - actual);
+            if whole == 0 {
+                let what = missing.map_or("the declared size overflows".into(), |m| {
+                    format!("truncated: {m} bytes missing")
                 });
+                return Err(size_error(format!(
+                    "{header_bytes} header bytes + {n} records x {record_bytes} bytes ({what}), and not one complete data record is left"
+                )));
             }
-            Ok(n)
+            c.notes
+                .push(lenient::truncation_note(n, whole, partial, missing));
+            Ok(whole)
         }
     }
+}
+
+/// EDF+ section 2.2.4: "If, and only if, the data records contain no ordinary signals, then the
+/// 'Duration of a data record' may be 0". ResMed's EVE.edf (EDF+D) breaks the rule with a
+/// `Crc16` signal of one sample per record. Such samples have no sampling rate, but in EDF+ each
+/// record carries its onset in its time-keeping TAL, so the file is still well defined and is
+/// read with a note. A plain EDF file has no onsets: there duration 0 with signals is an error.
+fn zero_duration(
+    c: &mut Cursor<'_>,
+    flavour: Flavour,
+    signals: &[SignalHeader],
+) -> Result<(), Error> {
+    let data: Vec<&str> = signals
+        .iter()
+        .filter(|s| !s.annotation)
+        .map(|s| s.label.as_str())
+        .collect();
+    if data.is_empty() {
+        return Ok(());
+    }
+    if flavour == Flavour::Plain {
+        return Err(c.error(
+            "duration of a data record",
+            244,
+            8,
+            "a positive duration (0 is allowed only in EDF+ files, whose records carry their onsets)",
+        ));
+    }
+    let shown: Vec<&str> = data.iter().take(4).copied().collect();
+    c.notes.push(format!(
+        "the record duration is 0 but the file has {} ordinary signal(s) ({}{}), which EDF+ allows only in annotation-only files; their samples are read one per record slot, with no sampling rate",
+        data.len(),
+        shown.join(", "),
+        if data.len() > 4 { ", ..." } else { "" }
+    ));
+    Ok(())
 }
 
 /// Start date `dd.mm.yy` and time `hh.mm.ss` must be digits and dots where the spec puts them.

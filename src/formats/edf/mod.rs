@@ -1,6 +1,7 @@
 //! EDF, EDF+ (continuous and discontinuous), BDF and BDF+ over a read-only memory map.
 
 mod header;
+mod lenient;
 pub mod number;
 mod source;
 pub mod tal;
@@ -24,6 +25,12 @@ pub fn sniff(head: &[u8]) -> bool {
 /// Opens an EDF-family file: validates the header, maps the data, parses the annotations.
 pub fn open(path: &Path, map: Mmap) -> Result<Recording, Error> {
     open_bytes(path, Box::new(map))
+}
+
+/// Parses and validates the header alone; `path` names the bytes in messages. The header's
+/// `notes` say what was unusual but readable.
+pub fn read_header(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
+    header::parse(path, bytes)
 }
 
 /// Opens EDF-family bytes held in memory; `path` names them in messages.
