@@ -67,6 +67,9 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     let montage_dir = config_dir().map(|d| d.join("montages"));
     let montages = crate::dsp::montage::catalogue(montage_dir.as_deref())?;
     let mut app = App::new(rec, keymap, Theme::new(ColorMode::detect()), montages);
+    // What was unusual about the file (truncated, out-of-spec header) shows until the first key.
+    app.message = (!app.rec.notes.is_empty())
+        .then(|| crate::text::sanitize(&format!("note: {}", app.rec.notes.join("; "))));
     if let Some(name) = &opts.montage {
         app.select_montage_named(name).map_err(TuiError::Usage)?;
     }
