@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use sigmark::annotations::store::JournalEntry;
 use sigmark::annotations::{Certainty, Event, Paths, Provenance, Recovery, Store};
@@ -216,16 +217,9 @@ fn temporary_files_left_by_a_killed_save_are_removed_on_the_next_open() {
 /// with ENOSPC, frees space, marks again: no joined fragment, every acknowledged edit replays.
 #[test]
 fn full_disk_on_a_real_tmpfs() {
-    let Some(root) = std::env::var_os("SIGMARK_TMPFS") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set SIGMARK_TMPFS to a small tmpfs (see .ci/run)"
-        );
-        println!("skipped: SIGMARK_TMPFS is not set");
+    let Some((_turn, dir)) = tmpfs_dir("store") else {
         return;
     };
-    let dir = Path::new(&root).join(format!("journal-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let (mut s, _) = open(&dir, "rec.edf");
     let mut acked = BTreeSet::new();
     for k in 0..5 {
@@ -276,6 +270,88 @@ fn full_disk_on_a_real_tmpfs() {
     assert!(rec.damaged.is_empty() && !rec.torn_line, "{rec:?}");
     assert_eq!(ids(&s), acked);
     drop(s);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A fresh directory on the small tmpfs `$SIGMARK_TMPFS`; None (skip) when it is not set,
+/// except under CI, which must set it.
+/// The tests that fill it take turns (the tmpfs is shared).
+fn tmpfs_dir(name: &str) -> Option<(MutexGuard<'static, ()>, PathBuf)> {
+    static TMPFS: Mutex<()> = Mutex::new(());
+    let Some(root) = std::env::var_os("SIGMARK_TMPFS") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set SIGMARK_TMPFS to a small tmpfs (see .ci/run)"
+        );
+        println!("skipped: SIGMARK_TMPFS is not set");
+        return None;
+    };
+    let dir = Path::new(&root).join(format!("journal-{name}-{}", std::process::id()));
+    let turn = TMPFS.lock().unwrap_or_else(|e| e.into_inner());
+    // A run that failed while the disk was full left its filler: free the space first.
+    for e in std::fs::read_dir(&root).unwrap().filter_map(Result::ok) {
+        if e.file_name().to_string_lossy().starts_with("journal-") {
+            std::fs::remove_dir_all(e.path()).unwrap();
+        }
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    Some((turn, dir))
+}
+
+/// On a full disk the status bar says NOT SAVED after the failed mark and keeps saying it
+/// while the user moves on, until a mark is journaled again.
+#[test]
+fn full_disk_keeps_not_saved_in_the_status_bar_until_an_append_succeeds() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use sigmark::tui::{self, App, ColorMode, Keymap, Options, Theme};
+    let Some((_turn, dir)) = tmpfs_dir("tui") else {
+        return;
+    };
+    let rec = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
+    let mut app = App::new(
+        sigmark::open(&rec).unwrap(),
+        Keymap::shipped().unwrap(),
+        Theme::new(ColorMode::NoColor),
+        sigmark::dsp::montage::shipped().unwrap(),
+    );
+    let opts = Options {
+        reader: Some("r1".into()),
+        annotations_dir: Some(dir.clone()),
+        ..Options::default()
+    };
+    tui::attach_annotations(&mut app, "r1", &opts).unwrap();
+    let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    let status = |app: &mut App| {
+        let area = ratatui::layout::Rect::new(0, 0, 160, 30);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        tui::render::draw_buffer(&mut buf, area, app);
+        (0..area.width)
+            .map(|x| buf[(x, area.height - 1)].symbol())
+            .collect::<String>()
+    };
+    let filler = dir.join("filler");
+    fill(&filler);
+    let mut failed = false;
+    for k in 0..100_000 {
+        app.view.jump(1.0 + k as f64 * 0.01);
+        press(&mut app, KeyCode::Char('v')); // PVC
+        if app.annot.as_ref().unwrap().store.append_failure().is_some() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed, "the disk never filled");
+    press(&mut app, KeyCode::Right); // moving on clears ordinary messages
+    let line = status(&mut app);
+    println!("after the failure and a move: {line:?}");
+    assert!(line.contains("NOT SAVED"), "{line}");
+    std::fs::remove_file(&filler).unwrap();
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Right);
+    let line = status(&mut app);
+    println!("after a good mark and a move: {line:?}");
+    assert!(!line.contains("NOT SAVED"), "{line}");
+    drop(app);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
