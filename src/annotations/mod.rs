@@ -2,8 +2,10 @@
 //! the per-reader store (events table, provenance sidecar, journal, lock). No terminal here.
 
 pub mod event;
+pub mod journal;
 pub mod store;
 pub mod taxonomy;
+pub mod tmpfiles;
 
 pub use event::{Certainty, Event};
 pub use store::{Paths, Provenance, Recovery, Store, StoreError};

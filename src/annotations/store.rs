@@ -1,7 +1,9 @@
 //! One reader's events for one recording, kept so that nothing marked is ever lost:
 //!
 //! - every edit is appended to `REC.READER.journal.jsonl` and flushed to disk (fsync) before
-//!   the caller shows it as done; the journal is never truncated (it is the audit trail);
+//!   the caller shows it as done; a failed append is cut back to the last whole line, and a
+//!   damaged journal is kept whole as a dated backup before its intact lines are rewritten
+//!   (`journal.rs`), so the audit trail is never lost and never joined;
 //! - `REC.READER.events.tsv` is rewritten atomically (temporary file, fsync, rename, fsync of
 //!   the directory) on save; `REC.READER.events.json` records provenance and the last journal
 //!   entry the table includes, so on open every later entry is replayed (replay sets each
@@ -10,12 +12,14 @@
 //! - a table that cannot be read is reported with its line and never overwritten.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::event::{now, Certainty, Event};
+use super::journal::{self, Appender};
+pub use super::journal::{Damage, JournalEntry, Recovery};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -157,19 +161,6 @@ pub struct Provenance {
     pub keymap_version: String,
 }
 
-/// One line of the journal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    pub seq: u64,
-    pub time: String,
-    pub reader: String,
-    /// add, delete, change, undo, redo, import.
-    pub action: String,
-    pub id: String,
-    pub before: Option<Event>,
-    pub after: Option<Event>,
-}
-
 /// An edit as the undo stack keeps it: the event's state before and after.
 #[derive(Debug, Clone, PartialEq)]
 struct Edit {
@@ -275,35 +266,6 @@ impl Lock {
     }
 }
 
-/// What opening found beyond the saved table.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Recovery {
-    /// Journal entries replayed (edits made after the last save).
-    pub replayed: usize,
-    /// A torn last journal line (a crash while writing it) that was ignored.
-    pub torn_line: bool,
-    pub stale_lock: Option<String>,
-}
-
-impl Recovery {
-    pub fn message(&self) -> Option<String> {
-        let mut parts = Vec::new();
-        if self.replayed > 0 {
-            parts.push(format!(
-                "recovered {} unsaved edit(s) from the journal",
-                self.replayed
-            ));
-        }
-        if self.torn_line {
-            parts.push("ignored a half-written last journal line".into());
-        }
-        if let Some(s) = &self.stale_lock {
-            parts.push(s.clone());
-        }
-        (!parts.is_empty()).then(|| parts.join("; "))
-    }
-}
-
 /// The events of one reader, in onset order, with undo and redo.
 #[derive(Debug)]
 pub struct Store {
@@ -313,7 +275,7 @@ pub struct Store {
     events: Vec<Event>,
     undo: Vec<Edit>,
     redo: Vec<Edit>,
-    journal: File,
+    journal: Appender,
     seq: u64,
     saved_seq: u64,
     _lock: Lock,
@@ -545,46 +507,16 @@ impl Store {
             stale_lock,
             ..Recovery::default()
         };
-        let mut seq = saved_seq;
-        if paths.journal.is_file() {
-            let f = File::open(&paths.journal).map_err(io(&paths.journal))?;
-            let lines: Vec<String> = BufReader::new(f)
-                .lines()
-                .collect::<Result<_, _>>()
-                .map_err(io(&paths.journal))?;
-            let n = lines.len();
-            for (k, line) in lines.iter().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let entry: JournalEntry = match serde_json::from_str(line) {
-                    Ok(e) => e,
-                    // Only the last line can be torn by a crash; anything else is damage.
-                    Err(_) if k + 1 == n => {
-                        recovery.torn_line = true;
-                        continue;
-                    }
-                    Err(e) => {
-                        return Err(StoreError::Parse {
-                            path: paths.journal.clone(),
-                            line: k + 1,
-                            detail: e.to_string(),
-                        })
-                    }
-                };
-                seq = seq.max(entry.seq);
-                if entry.seq > saved_seq {
-                    set_state(&mut events, &entry.id, entry.after);
-                    recovery.replayed += 1;
-                }
-            }
-        }
+        let saved_seq = if saved_seq > journal::MAX_SEQ {
+            recovery.impossible_saved_seq = Some(saved_seq);
+            0
+        } else {
+            saved_seq
+        };
+        let seq = replay(&paths.journal, saved_seq, &mut events, &mut recovery)?;
         sort(&mut events);
-        let journal = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&paths.journal)
-            .map_err(io(&paths.journal))?;
+        super::tmpfiles::remove_stale_near(&paths.journal);
+        let journal = Appender::open(&paths.journal)?;
         let store = Store {
             paths,
             reader: reader.to_string(),
@@ -640,8 +572,21 @@ impl Store {
         before: Option<Event>,
         after: Option<Event>,
     ) -> Result<(), StoreError> {
+        // Never wraps: a wrapped number would sort before the save and not be replayed.
+        let seq = self
+            .seq
+            .checked_add(1)
+            .filter(|s| *s <= journal::MAX_SEQ)
+            .ok_or_else(|| StoreError::Parse {
+                path: self.paths.journal.clone(),
+                line: 0,
+                detail: format!(
+                    "the journal's sequence number is at its limit {}; save, then move the journal aside",
+                    journal::MAX_SEQ
+                ),
+            })?;
         let entry = JournalEntry {
-            seq: self.seq + 1,
+            seq,
             time: now(),
             reader: self.reader.clone(),
             action: action.to_string(),
@@ -655,11 +600,15 @@ impl Store {
             detail: e.to_string(),
         })?;
         line.push('\n');
-        let path = self.paths.journal.clone();
-        self.journal.write_all(line.as_bytes()).map_err(io(&path))?;
-        self.journal.sync_data().map_err(io(&path))?;
-        self.seq += 1;
+        self.journal.append(line.as_bytes())?;
+        self.seq = entry.seq;
         Ok(())
+    }
+
+    /// Why the last journal append failed, until one succeeds again (the edit it carried was
+    /// not made).
+    pub fn append_failure(&self) -> Option<&str> {
+        self.journal.failure()
     }
 
     /// Journals then applies an edit; a new edit clears the redo stack.
@@ -775,6 +724,29 @@ impl Store {
     }
 }
 
+/// Replays the journal's entries made after `saved_seq` onto `events`, repairing a damaged
+/// journal (backup kept); returns the last sequence number used.
+fn replay(
+    path: &Path,
+    saved_seq: u64,
+    events: &mut Vec<Event>,
+    recovery: &mut Recovery,
+) -> Result<u64, StoreError> {
+    let found = journal::read(path)?;
+    let mut seq = saved_seq;
+    for entry in &found.entries {
+        seq = seq.max(entry.seq);
+        if entry.seq > saved_seq {
+            set_state(events, &entry.id, entry.after.clone());
+            recovery.replayed += 1;
+        }
+    }
+    recovery.torn_line = found.torn_line;
+    recovery.backup = journal::repair(path, &found)?;
+    recovery.damaged = found.damaged;
+    Ok(seq)
+}
+
 /// Sets event `id` to `state` (None removes it), keeping onset order.
 fn set_state(events: &mut Vec<Event>, id: &str, state: Option<Event>) {
     if let Some(i) = events.iter().position(|e| e.id == id) {
@@ -885,7 +857,7 @@ mod tests {
     }
 
     #[test]
-    fn a_torn_last_journal_line_is_ignored_and_damage_elsewhere_is_an_error() {
+    fn a_torn_last_journal_line_is_ignored_and_damage_elsewhere_is_recovered() {
         let d = tempfile::tempdir().unwrap();
         let (mut s, _) = open(d.path());
         s.add(ev(1.0, "PVC")).unwrap();
@@ -898,13 +870,11 @@ mod tests {
         assert!(rec.torn_line && rec.replayed == 1, "{rec:?}");
         drop(s);
         std::fs::write(&journal, format!("garbage\n{text}\n")).unwrap();
-        let e = Store::open(
-            Paths::new(&d.path().join("rec.edf"), "alice", None),
-            "alice",
-            Provenance::default(),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("journal.jsonl:1:"), "{e}");
+        let (s, rec) = open(d.path());
+        println!("{:?}", rec.message());
+        assert_eq!(rec.damaged.len(), 2, "{rec:?}"); // line 1 and the torn line 3, now whole
+        assert_eq!(rec.damaged[0].line, 1);
+        assert_eq!(s.events().len(), 1);
     }
 
     #[test]

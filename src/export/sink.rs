@@ -28,6 +28,7 @@ impl Pending {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        crate::annotations::tmpfiles::remove_stale_near(target);
         let tmp = tempfile::Builder::new()
             .prefix(".sigmark-export-")
             .suffix(".tmp")

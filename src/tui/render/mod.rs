@@ -518,7 +518,10 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
         },
     };
     buf.set_stringn(r.x, r.y, &text, w, style);
-    if let Some(msg) = &app.message {
+    // A failed journal append stays on screen until an append succeeds again.
+    let unsaved = app.annot.as_ref().and_then(|a| a.store.append_failure());
+    let sticky = unsaved.map(|e| format!("NOT SAVED: {}", crate::text::sanitize(e)));
+    if let Some(msg) = app.message.as_ref().or(sticky.as_ref()) {
         let msg = format!(" {msg} ");
         let len = msg.chars().count().min(w);
         let x = r.x + (r.width - len as u16);
