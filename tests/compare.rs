@@ -716,7 +716,8 @@ fn sigmark_reader_files_and_reader_names() {
         certainty: Certainty::Possible,
         note: "a\tnote".into(),
         reader: "alice".into(),
-        id: "1".into(),
+        // Each event its own id: a duplicate id is refused by the table reader.
+        id: format!("{label}-{onset}"),
         created: String::new(),
         modified: String::new(),
         ..Default::default()

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::event::{now, Certainty, Event};
+use super::event::{now, Event};
 use super::journal::{self, Appender};
 pub use super::journal::{Damage, JournalEntry, Recovery};
 
@@ -161,110 +161,10 @@ pub struct Provenance {
     pub keymap_version: String,
 }
 
-/// An edit as the undo stack keeps it: the event's state before and after.
-#[derive(Debug, Clone, PartialEq)]
-struct Edit {
-    id: String,
-    before: Option<Event>,
-    after: Option<Event>,
-}
-
-/// The lock file, removed when dropped.
-#[derive(Debug)]
-pub struct Lock {
-    path: PathBuf,
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown-host".into())
-}
-
-/// Whether process `pid` runs on this machine. Without /proc (not Linux) a lock is assumed
-/// live: better a message to remove it by hand than two writers.
-fn process_alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return true;
-    }
-    // A zombie (killed, not yet reaped by its parent) holds nothing: its state in
-    // /proc/PID/stat, after the command name in parentheses, is 'Z'.
-    match std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) {
-        Ok(stat) => !stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => false,
-    }
-}
-
-impl Lock {
-    /// Takes the lock, or says who holds it. A lock left by a dead process on this host is
-    /// taken over (and `stale` says so).
-    pub fn acquire(path: &Path, reader: &str) -> Result<(Lock, Option<String>), StoreError> {
-        let host = hostname();
-        let mut stale = None;
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(path) {
-                Ok(mut f) => {
-                    let body = format!("{}\n{}\n{}\n", std::process::id(), host, now());
-                    f.write_all(body.as_bytes())
-                        .and_then(|_| f.sync_all())
-                        .map_err(io(path))?;
-                    return Ok((
-                        Lock {
-                            path: path.to_path_buf(),
-                        },
-                        stale,
-                    ));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let text = std::fs::read_to_string(path).unwrap_or_default();
-                    let mut lines = text.lines();
-                    let pid = lines.next().and_then(|p| p.trim().parse::<u32>().ok());
-                    let holder = lines.next().unwrap_or("").trim().to_string();
-                    let since = lines.next().unwrap_or("").trim().to_string();
-                    let dead = match pid {
-                        Some(p) => holder == host && !process_alive(p),
-                        // Half-written by a process that died while taking it.
-                        None => text.trim().is_empty() || text.len() < 3,
-                    };
-                    if dead {
-                        stale = Some(format!(
-                            "took over a stale lock left by process {} on {holder}",
-                            pid.map_or("?".into(), |p| p.to_string())
-                        ));
-                        std::fs::remove_file(path).map_err(io(path))?;
-                        continue;
-                    }
-                    return Err(StoreError::Locked {
-                        path: path.to_path_buf(),
-                        reader: reader.to_string(),
-                        pid: pid.unwrap_or(0),
-                        host: crate::text::sanitize(&holder),
-                        since: crate::text::sanitize(&since),
-                    });
-                }
-                Err(e) => return Err(io(path)(e)),
-            }
-        }
-        Err(StoreError::Parse {
-            path: path.to_path_buf(),
-            line: 0,
-            detail: "could not take the lock".into(),
-        })
-    }
-}
+mod edits;
+mod lock;
+use edits::Edit;
+pub use lock::Lock;
 
 /// The events of one reader, in onset order, with undo and redo.
 #[derive(Debug)]
@@ -273,8 +173,9 @@ pub struct Store {
     pub reader: String,
     pub provenance: Provenance,
     events: Vec<Event>,
-    undo: Vec<Edit>,
-    redo: Vec<Edit>,
+    /// Each entry is one undo step: one edit, or a group (a batch import) undone at once.
+    undo: Vec<Vec<Edit>>,
+    redo: Vec<Vec<Edit>>,
     journal: Appender,
     seq: u64,
     saved_seq: u64,
@@ -284,195 +185,8 @@ pub struct Store {
 /// The "reader" name of the adjudicated consensus file (`REC.consensus.events.tsv`).
 pub const CONSENSUS: &str = "consensus";
 
-/// Columns of the events table, in order.
-pub const COLUMNS: [&str; 10] = [
-    "onset",
-    "duration",
-    "label",
-    "channel",
-    "certainty",
-    "note",
-    "reader",
-    "id",
-    "created",
-    "modified",
-];
-
-/// Reads an events table; any bad line is an error naming it.
-pub fn read_table(path: &Path) -> Result<Vec<Event>, StoreError> {
-    let file = File::open(path).map_err(io(path))?;
-    let mut rd = csv::ReaderBuilder::new()
-        .delimiter(b'\t')
-        .quoting(false)
-        .flexible(true)
-        .from_reader(BufReader::new(file));
-    let parse = |line: usize, detail: String| StoreError::Parse {
-        path: path.to_path_buf(),
-        line,
-        detail,
-    };
-    let header = rd.headers().map_err(|e| parse(1, e.to_string()))?.clone();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(onset), Some(duration), Some(label)) = (col("onset"), col("duration"), col("label"))
-    else {
-        return Err(parse(
-            1,
-            format!(
-                "the header must name at least onset, duration and label (columns: {})",
-                COLUMNS.join(", ")
-            ),
-        ));
-    };
-    let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| col(c)).collect();
-    let mut out = Vec::new();
-    for (k, rec) in rd.records().enumerate() {
-        let line = k + 2;
-        let rec = rec.map_err(|e| parse(line, e.to_string()))?;
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
-        let num = |i: usize, what: &str| -> Result<f64, StoreError> {
-            let text = rec.get(i).unwrap_or("");
-            text.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| {
-                    parse(
-                        line,
-                        format!("{what} {text:?} is not a number of seconds >= 0"),
-                    )
-                })
-        };
-        let certainty = Certainty::parse(get(idx[4])).ok_or_else(|| {
-            parse(
-                line,
-                format!("certainty {:?} is not definite or possible", get(idx[4])),
-            )
-        })?;
-        let label_text = get(Some(label));
-        if label_text.is_empty() {
-            return Err(parse(line, "empty label".into()));
-        }
-        out.push(Event {
-            onset: num(onset, "onset")?,
-            duration: num(duration, "duration")?,
-            label: unescape(label_text),
-            channel: unescape(get(idx[3])),
-            certainty,
-            note: unescape(get(idx[5])),
-            reader: unescape(get(idx[6])),
-            id: get(idx[7]).to_string(),
-            created: get(idx[8]).to_string(),
-            modified: get(idx[9]).to_string(),
-            source: unescape(get(col("source"))),
-            adjudicator: unescape(get(col("adjudicator"))),
-        });
-    }
-    Ok(out)
-}
-
-/// Tabs, newlines and backslashes in text fields are written as `\t`, `\n`, `\\`, so every
-/// event stays one line of the table and a note is stored exactly as typed.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '\t' => o.push_str("\\t"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// The inverse of `escape`.
-pub fn unescape(s: &str) -> String {
-    if !s.contains('\\') {
-        return s.to_string();
-    }
-    let mut o = String::with_capacity(s.len());
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            o.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('t') => o.push('\t'),
-            Some('n') => o.push('\n'),
-            Some('r') => o.push('\r'),
-            Some('\\') => o.push('\\'),
-            Some(other) => {
-                o.push('\\');
-                o.push(other);
-            }
-            None => o.push('\\'),
-        }
-    }
-    o
-}
-
-/// The table as text; the consensus columns `source` and `adjudicator` are added when any
-/// event has them.
-pub fn table_text(events: &[Event]) -> String {
-    let extra = events
-        .iter()
-        .any(|e| !e.source.is_empty() || !e.adjudicator.is_empty());
-    table_text_with(events, extra)
-}
-
-/// The table as text, with or without the consensus columns.
-pub fn table_text_with(events: &[Event], consensus: bool) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(64 + events.len() * 120);
-    s.push_str(&COLUMNS.join("\t"));
-    if consensus {
-        s.push_str("\tsource\tadjudicator");
-    }
-    s.push('\n');
-    for e in events {
-        let _ = write!(
-            s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            e.onset,
-            e.duration,
-            escape(&e.label),
-            escape(&e.channel),
-            e.certainty.as_str(),
-            escape(&e.note),
-            escape(&e.reader),
-            e.id,
-            e.created,
-            e.modified
-        );
-        if consensus {
-            let _ = write!(s, "\t{}\t{}", escape(&e.source), escape(&e.adjudicator));
-        }
-        s.push('\n');
-    }
-    s
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename
-/// over the old file, fsync of the directory. A crash leaves the old file or the new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sigmark-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io(path))?;
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
-    tmp.persist(path).map_err(|e| io(path)(e.error))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
+pub use super::atomic::{write_atomic, AtomicFile};
+pub use super::table::{escape, read_table, table_text, table_text_with, unescape, COLUMNS};
 
 impl Store {
     /// Opens (or starts) `reader`'s events: takes the lock, reads the table and the sidecar,
@@ -611,82 +325,6 @@ impl Store {
         self.journal.failure()
     }
 
-    /// Journals then applies an edit; a new edit clears the redo stack.
-    fn edit(&mut self, action: &str, id: &str, after: Option<Event>) -> Result<(), StoreError> {
-        let before = self.get(id).cloned();
-        self.journal(action, id, before.clone(), after.clone())?;
-        set_state(&mut self.events, id, after.clone());
-        self.undo.push(Edit {
-            id: id.to_string(),
-            before,
-            after,
-        });
-        self.redo.clear();
-        Ok(())
-    }
-
-    pub fn add(&mut self, event: Event) -> Result<(), StoreError> {
-        let id = event.id.clone();
-        self.edit("add", &id, Some(event))
-    }
-
-    /// Adds an event copied from elsewhere (an embedded annotation, another table).
-    pub fn import(&mut self, event: Event) -> Result<(), StoreError> {
-        let id = event.id.clone();
-        self.edit("import", &id, Some(event))
-    }
-
-    pub fn delete(&mut self, id: &str) -> Result<bool, StoreError> {
-        if self.get(id).is_none() {
-            return Ok(false);
-        }
-        self.edit("delete", id, None)?;
-        Ok(true)
-    }
-
-    /// Replaces the event with `after.id`, stamping `modified`.
-    pub fn change(&mut self, mut after: Event) -> Result<bool, StoreError> {
-        let Some(before) = self.get(&after.id) else {
-            return Ok(false);
-        };
-        if *before == after {
-            return Ok(false);
-        }
-        after.modified = now();
-        let id = after.id.clone();
-        self.edit("change", &id, Some(after))?;
-        Ok(true)
-    }
-
-    /// Undoes the last edit; returns the id it touched.
-    pub fn undo(&mut self) -> Result<Option<String>, StoreError> {
-        let Some(e) = self.undo.pop() else {
-            return Ok(None);
-        };
-        if let Err(err) = self.journal("undo", &e.id, e.after.clone(), e.before.clone()) {
-            self.undo.push(e);
-            return Err(err);
-        }
-        set_state(&mut self.events, &e.id, e.before.clone());
-        let id = e.id.clone();
-        self.redo.push(e);
-        Ok(Some(id))
-    }
-
-    pub fn redo(&mut self) -> Result<Option<String>, StoreError> {
-        let Some(e) = self.redo.pop() else {
-            return Ok(None);
-        };
-        if let Err(err) = self.journal("redo", &e.id, e.before.clone(), e.after.clone()) {
-            self.redo.push(e);
-            return Err(err);
-        }
-        set_state(&mut self.events, &e.id, e.after.clone());
-        let id = e.id.clone();
-        self.undo.push(e);
-        Ok(Some(id))
-    }
-
     /// Rewrites the table and the sidecar atomically (table first: a crash between the two
     /// leaves an older `journal_seq`, and replaying entries already in the table is harmless).
     pub fn save(&mut self) -> Result<(), StoreError> {
@@ -776,6 +414,8 @@ pub fn read_other(
 
 #[cfg(test)]
 mod tests {
+    use super::super::event::Certainty;
+    use super::lock::hostname;
     use super::*;
 
     fn ev(onset: f64, label: &str) -> Event {

@@ -26,23 +26,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes to a temporary file in the same directory, then renames it over `path`, so a reader
-/// never sees a half-written recording and an interrupted run leaves the old file intact.
+/// Through the one atomic writer (temporary file, fsync, rename), so a reader never sees a
+/// half-written recording, an interrupted run leaves the old file intact, and a replaced file
+/// keeps its mode and group.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        // Best effort: the error that matters is the one being returned.
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let mut f = crate::annotations::atomic::AtomicFile::create(path)?;
+    f.write_all(bytes)?;
+    f.commit()
 }

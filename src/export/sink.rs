@@ -4,65 +4,41 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::rows::{RecInfo, Row};
 use super::{ExportError, OutFormat, COLUMNS};
+use crate::annotations::atomic::AtomicFile;
 
-/// A table being written under a temporary name in the target's directory; dropping it
-/// (on any error) removes the temporary file.
+/// A table being written under a temporary name in the target's directory (through the one
+/// atomic writer, `annotations::atomic`, which also gives it the mode and group of the file it
+/// replaces); dropping it (on any error) removes the temporary file.
 pub struct Pending {
-    target: PathBuf,
-    /// A second handle on the temporary file, to fsync it before the rename.
-    file: File,
-    temp: tempfile::TempPath,
+    file: AtomicFile,
 }
 
 impl Pending {
     /// The temporary file to write, and the handle that renames it into place.
     pub fn create(target: &Path) -> Result<(File, Pending), ExportError> {
-        let dir = target
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        crate::annotations::tmpfiles::remove_stale_near(target);
-        let tmp = tempfile::Builder::new()
-            .prefix(".sigmark-export-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
+        let file = AtomicFile::create(target).map_err(|e| ExportError::io(target, e))?;
+        let writer = file
+            .file()
+            .try_clone()
             .map_err(|e| ExportError::io(target, e))?;
-        let (file, temp) = tmp.into_parts();
-        let writer = file.try_clone().map_err(|e| ExportError::io(target, e))?;
-        let pending = Pending {
-            target: target.to_path_buf(),
-            file,
-            temp,
-        };
-        Ok((writer, pending))
+        Ok((writer, Pending { file }))
     }
 
     pub fn target(&self) -> &Path {
-        &self.target
+        self.file.target()
     }
 
     /// Flushes to disk and renames over the target (call after the writer is flushed).
     pub fn commit(self) -> Result<(), ExportError> {
-        let target = self.target;
-        self.file
-            .sync_all()
-            .map_err(|e| ExportError::io(&target, e))?;
-        self.temp
-            .persist(&target)
-            .map_err(|e| ExportError::io(&target, e.error))?;
-        if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
+        let target = self.target().to_path_buf();
+        self.file.commit().map_err(|e| ExportError::io(&target, e))
     }
 }
 

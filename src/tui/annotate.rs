@@ -487,10 +487,16 @@ impl App {
                                 x.channel.clone().unwrap_or_default(),
                             );
                             e.note = "copied from the recording's annotation".into();
-                            let id = e.id.clone();
-                            a.store.import(e)?;
-                            a.selected = Some(id);
-                            Some(format!("copied {:?}", sanitize(&x.text)))
+                            // A second C on the same annotation selects the first copy.
+                            if let Some(same) = a.store.find_same(&e) {
+                                a.selected = Some(same.id.clone());
+                                Some(format!("{:?} is copied already", sanitize(&x.text)))
+                            } else {
+                                let id = e.id.clone();
+                                a.store.import(e)?;
+                                a.selected = Some(id);
+                                Some(format!("copied {:?}", sanitize(&x.text)))
+                            }
                         }
                         None => Some("no file annotation in view at or before the cursor".into()),
                     }

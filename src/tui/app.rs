@@ -703,7 +703,7 @@ impl App {
     }
 
     /// Adds the detected beats inside the view to the reader's events as point events labelled
-    /// `beat` (at most 2,000 at once: each is journaled).
+    /// `beat` (at most 2,000 at once: each is journaled), as one undo step.
     fn accept_beats(&mut self) {
         let Some(beats) = super::freq::beats(self) else {
             self.message =
@@ -737,17 +737,24 @@ impl App {
             .channels
             .get(ch)
             .map_or(String::new(), |c| sanitize(&c.label));
-        let mut added = 0;
-        for t in inside {
-            let mut e = ann.new_event(t, 0.0, "beat", label.clone());
-            e.note = "detected R peak, accepted".into();
-            if let Err(err) = ann.store.import(e) {
-                self.message = Some(format!("NOT SAVED: {}", sanitize(&err.to_string())));
-                return;
-            }
-            added += 1;
-        }
-        self.message = Some(format!("added {added} beats (u undoes them one by one)"));
+        // One undo step for the lot; beats already accepted are not added twice.
+        let new: Vec<_> = inside
+            .into_iter()
+            .map(|t| {
+                let mut e = ann.new_event(t, 0.0, "beat", label.clone());
+                e.note = "detected R peak, accepted".into();
+                e
+            })
+            .filter(|e| ann.store.find_same(e).is_none())
+            .collect();
+        self.message = Some(match ann.store.import_all(new) {
+            Ok(0) => "the beats in view are accepted already".into(),
+            Ok(n) => format!("added {n} beats (u undoes them all)"),
+            Err(err) => format!(
+                "NOT SAVED: {} (the beats added before it are one undo step)",
+                sanitize(&err.to_string())
+            ),
+        });
     }
 
     fn move_selected(&mut self, up: bool) {
