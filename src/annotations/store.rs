@@ -11,8 +11,6 @@
 //! - `REC.READER.lock` keeps a second process from writing the same files;
 //! - a table that cannot be read is reported with its line and never overwritten.
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
