@@ -2,6 +2,7 @@
 //! the per-reader store (events table, provenance sidecar, journal, lock). No terminal here.
 
 pub mod event;
+pub mod reader;
 pub mod store;
 pub mod taxonomy;
 
