@@ -104,7 +104,8 @@ pub enum TimeError {
     },
 }
 
-const OFFSET_FORMS: &str = "H:MM:SS or MM:SS from the start (minutes and seconds below 60)";
+const OFFSET_FORMS: &str =
+    "H:MM:SS or MM:SS from the start (minutes and seconds below 60; clock times are @HH:MM:SS)";
 const CLOCK_FORMS: &str = "a clock time @HH:MM or @HH:MM:SS (00:00 to 23:59:59)";
 
 /// Parses a jump target and checks it lies inside a recording of `duration_s` seconds:
