@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod event;
 pub mod journal;
+pub mod reader;
 pub mod store;
 pub mod table;
 pub mod taxonomy;

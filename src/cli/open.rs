@@ -24,7 +24,7 @@ pub struct ViewArgs {
     /// Initial window length in seconds.
     #[arg(long, value_name = "SECONDS")]
     pub span: Option<f64>,
-    /// Initial cursor time: seconds, H:MM:SS from the start, or @HH:MM:SS clock time.
+    /// Initial cursor time: seconds, H:MM:SS from the start, or @HH:MM[:SS] clock time.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Who is marking (default: `reader` in the configuration file, else the login name).
@@ -51,11 +51,18 @@ pub struct ViewArgs {
 }
 
 impl ViewArgs {
-    fn options(&self, start_of_day: Option<f64>) -> Result<crate::tui::Options, CliError> {
+    /// The viewer's options for a recording starting `start_of_day` seconds after midnight
+    /// and lasting `duration_s` seconds.
+    fn options(
+        &self,
+        start_of_day: Option<f64>,
+        duration_s: f64,
+    ) -> Result<crate::tui::Options, CliError> {
         let at_s = match &self.at {
-            Some(t) => {
-                Some(crate::tui::view::parse_time(t, start_of_day).map_err(CliError::Usage)?)
-            }
+            Some(t) => Some(
+                crate::tui::view::parse_time_within(t, start_of_day, duration_s)
+                    .map_err(|e| CliError::Usage(format!("--at: {e}")))?,
+            ),
             None => None,
         };
         if let Some(s) = self.span.filter(|s| !(s.is_finite() && *s > 0.0)) {
@@ -67,9 +74,8 @@ impl ViewArgs {
             None
         } else {
             Some(
-                crate::tui::reader_name(self.reader.as_deref()).ok_or_else(|| {
-                    CliError::Usage("who is reading? give --reader NAME (or --view-only)".into())
-                })?,
+                crate::tui::reader_name(self.reader.as_deref())
+                    .map_err(|e| CliError::Usage(e.to_string()))?,
             )
         };
         Ok(crate::tui::Options {
@@ -99,6 +105,6 @@ pub fn view(file: &FilePath, v: &ViewArgs, hints: &FormatHints) -> Result<(), Cl
     // Opened once: the start clock reads `--at @HH:MM:SS`, then the viewer takes it.
     let rec = crate::formats::open_with(file, &hints.options())?;
     let start = rec.start.map(|s| s.seconds_of_day());
-    let opts = v.options(start)?;
+    let opts = v.options(start, rec.duration_s)?;
     crate::tui::run(rec, &opts)
 }

@@ -3,9 +3,9 @@
 //! All times are seconds from the first sample of the recording, as EDFlib reports them.
 //! `start` is the clock time of that first sample, its sub-second part included.
 
-mod time;
+pub mod time;
 
-pub use time::StartTime;
+pub use time::{StartTime, TimeError};
 
 use std::fmt;
 use std::path::PathBuf;

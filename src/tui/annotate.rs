@@ -26,6 +26,8 @@ pub enum Pending {
     Relabel,
     /// Typing a note for the selected event.
     Note(String),
+    /// Asked whether to quit with an interval open (`quit.rs`).
+    Quit,
 }
 
 /// The event list panel.
@@ -300,6 +302,7 @@ impl App {
         let a = &mut taken;
         let cursor = self.view.cursor_s;
         let step = self.view.span_s / 50.0;
+        let places = super::view::decimals(&self.view);
         let result: Result<Option<String>, crate::annotations::StoreError> = (|| {
             Ok(match action {
                 Action::MarkIn => {
@@ -309,7 +312,7 @@ impl App {
                     });
                     Some(format!(
                         "interval from {}: move, then press its label key",
-                        super::view::hms_label(cursor, true)
+                        super::view::format_offset(cursor, places)
                     ))
                 }
                 Action::MarkOut => match a.open.clone() {
@@ -318,8 +321,7 @@ impl App {
                         start,
                     }) => Some(close_interval(
                         a,
-                        start,
-                        cursor,
+                        (start, cursor, places),
                         l,
                         self_channel(&self.lanes, self.selected_lane(), a.scope_selected),
                     )?),
@@ -535,6 +537,7 @@ impl App {
         };
         let a = &mut taken;
         let cursor = self.view.cursor_s;
+        let places = super::view::decimals(&self.view);
         let channel = self_channel(&self.lanes, sel_lane, a.scope_selected);
         let name = a.taxonomy.labels[i].name.clone();
         let result: Result<Option<String>, crate::annotations::StoreError> = (|| {
@@ -552,10 +555,10 @@ impl App {
                     let e = a.new_event(cursor, 0.0, &name, channel);
                     a.selected = Some(e.id.clone());
                     a.store.add(e)?;
-                    format!("{name} at {}", super::view::hms_label(cursor, true))
+                    format!("{name} at {}", super::view::format_offset(cursor, places))
                 }
                 LabelKind::Interval => match a.open.clone() {
-                    Some(m) => close_interval(a, m.start, cursor, i, channel)?,
+                    Some(m) => close_interval(a, (m.start, cursor, places), i, channel)?,
                     None => {
                         a.open = Some(OpenMark {
                             start: cursor,
@@ -563,7 +566,7 @@ impl App {
                         });
                         format!(
                             "{name} from {}: move, then press the key again (or o)",
-                            super::view::hms_label(cursor, true)
+                            super::view::format_offset(cursor, places)
                         )
                     }
                 },
@@ -707,11 +710,11 @@ fn self_channel(lanes: &[super::app::Lane], selected: Option<usize>, scoped: boo
     }
 }
 
-/// Adds the open interval from `start` to `end` (either order) with label `i`.
+/// Adds the open interval from `start` to `end` (either order) with label `i`; the message
+/// shows the times to `places` decimals.
 fn close_interval(
     a: &mut Annotating,
-    start: f64,
-    end: f64,
+    (start, end, places): (f64, f64, usize),
     i: usize,
     channel: String,
 ) -> Result<String, crate::annotations::StoreError> {
@@ -723,7 +726,7 @@ fn close_interval(
     a.open = None;
     Ok(format!(
         "{name} {} to {}",
-        super::view::hms_label(t0, true),
-        super::view::hms_label(t1, true)
+        super::view::format_offset(t0, places),
+        super::view::format_offset(t1, places)
     ))
 }

@@ -192,6 +192,8 @@ pub struct App {
     pub freq: super::freq::FreqState,
     /// Adjudicating two readers into the consensus.
     pub adjudication: Option<super::adjudicate::Adjudication>,
+    /// The last frame's size and what the user was told (see `quit.rs`).
+    pub guard: super::quit::Guard,
 }
 
 impl App {
@@ -218,11 +220,8 @@ impl App {
             || rec.path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         ));
-        let reader = sanitize(
-            &std::env::var("SIGMARK_READER")
-                .or_else(|_| std::env::var("USER"))
-                .unwrap_or_else(|_| "reader".into()),
-        );
+        // Until a reader's store is attached, nothing is marked: say so, not a guessed name.
+        let reader = super::quit::VIEW_ONLY.to_string();
         let span = view::PRESETS[3].min(rec.duration_s.max(1.0));
         let mut app = App {
             view: View::new(rec.duration_s, span),
@@ -250,6 +249,7 @@ impl App {
             annot: None,
             freq: super::freq::FreqState::new(),
             adjudication: None,
+            guard: super::quit::Guard::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
@@ -444,45 +444,17 @@ impl App {
             return;
         }
         self.message = None;
-        let start_of_day = self.start_of_day();
+        if self.quit_key(ev) {
+            return;
+        }
         match &mut self.mode {
-            Mode::Jump(text) => {
-                match ev.code {
-                    KeyCode::Esc => self.mode = Mode::Normal,
-                    KeyCode::Enter => {
-                        let target = view::parse_time(text, start_of_day);
-                        self.mode = Mode::Normal;
-                        match target {
-                            Ok(t) if t <= self.view.duration_s => self.view.jump(t),
-                            Ok(t) => {
-                                self.message = Some(format!(
-                                    "{} is past the end of the recording ({})",
-                                    view::hms_label(t, false),
-                                    view::hms_label(self.view.duration_s, false)
-                                ))
-                            }
-                            Err(e) => self.message = Some(sanitize(&e)),
-                        }
-                    }
-                    KeyCode::Backspace => {
-                        text.pop();
-                    }
-                    KeyCode::Char('c') if ev.modifiers.contains(KeyModifiers::CONTROL) => {
-                        self.mode = Mode::Normal
-                    }
-                    KeyCode::Char(c)
-                        if text.len() < 40
-                            && (c.is_ascii_digit() || matches!(c, ':' | '.' | '@')) =>
-                    {
-                        text.push(c)
-                    }
-                    _ => {}
-                }
+            Mode::Jump(_) => {
+                self.jump_key(ev);
                 return;
             }
             Mode::Help => {
                 match self.keymap.action(ev) {
-                    Some(Action::Quit) => self.quit = true,
+                    Some(Action::Quit) => self.request_quit(),
                     _ => self.mode = Mode::Normal,
                 }
                 return;
@@ -490,7 +462,7 @@ impl App {
             Mode::Normal => {}
         }
         if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
+            self.request_quit();
             return;
         }
         if self.annotate_text_key(ev) {
@@ -498,8 +470,8 @@ impl App {
         }
         if let Some(a) = self.keymap.action(ev) {
             self.apply(a);
-        } else {
-            self.label_key(super::keymap::Key::from_event(ev));
+        } else if !self.label_key(super::keymap::Key::from_event(ev)) {
+            self.unbound_key(ev);
         }
     }
 
@@ -528,7 +500,7 @@ impl App {
         let span = self.view.span_s;
         let n_visible = self.visible().len();
         match action {
-            Action::Quit => self.quit = true,
+            Action::Quit => self.request_quit(),
             Action::Help => self.mode = Mode::Help,
             Action::CursorLeft => self.view.move_cursor(-span / 50.0),
             Action::CursorRight => self.view.move_cursor(span / 50.0),

@@ -9,7 +9,10 @@ pub mod adjudicate;
 pub mod annotate;
 pub mod app;
 pub mod freq;
+pub mod identity;
+pub mod jump;
 pub mod keymap;
+pub mod quit;
 pub mod render;
 pub mod theme;
 pub mod view;
@@ -20,6 +23,7 @@ use std::time::Duration;
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 
 pub use app::App;
+pub use identity::{reader_name, IdentityError};
 pub use keymap::{Keymap, KeymapError};
 pub use theme::{ColorMode, Theme};
 
@@ -152,30 +156,6 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
     Ok(())
 }
 
-/// Who is reading: `--reader`, else `$SIGMARK_READER`, else `reader = "..."` in the
-/// configuration file, else the login name.
-pub fn reader_name(flag: Option<&str>) -> Option<String> {
-    if let Some(r) = flag {
-        return Some(r.to_string());
-    }
-    if let Some(r) = std::env::var("SIGMARK_READER")
-        .ok()
-        .filter(|r| !r.is_empty())
-    {
-        return Some(r);
-    }
-    let from_config = config_dir()
-        .map(|d| d.join("config.toml"))
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("reader").and_then(|v| v.as_str()).map(str::to_string));
-    from_config.or_else(|| {
-        ["USER", "LOGNAME", "USERNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-    })
-}
-
 /// The platform configuration directory (`~/.config/sigmark` on Linux).
 pub fn config_dir() -> Option<std::path::PathBuf> {
     directories::ProjectDirs::from("org", "sigmark", "sigmark")
@@ -184,13 +164,20 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
 
 /// Opens the viewer full-screen on `path` until the user quits.
 pub fn run(rec: crate::signal::Recording, opts: &Options) -> Result<(), crate::cli::CliError> {
+    require_terminal()?;
     let mut app = build_app(rec, opts).map_err(|e| crate::cli::CliError::Usage(e.to_string()))?;
-    if !std::io::stdout().is_terminal() {
-        return Err(crate::cli::CliError::Usage(
-            "the viewer needs a terminal on standard output; for scripts use `sigmark info` or `sigmark dump`".into(),
-        ));
-    }
     event_loop(&mut app).map_err(crate::cli::CliError::Output)
+}
+
+/// Refuses, before anything is opened or written (no lock, journal or directory), when
+/// standard output is not a terminal.
+pub fn require_terminal() -> Result<(), crate::cli::CliError> {
+    if std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(crate::cli::CliError::Usage(
+        "the viewer needs a terminal on standard output; for scripts use `sigmark info` or `sigmark dump`".into(),
+    ))
 }
 
 /// Restores the terminal when dropped, whatever ended the loop.

@@ -131,48 +131,10 @@ impl View {
     }
 }
 
-/// Parses a jump target: `123.5` (seconds), `HH:MM:SS[.s]` or `MM:SS` from the start, or
-/// `@HH:MM:SS` clock time (the first such moment at or after the start of the recording).
-pub fn parse_time(text: &str, start_of_day_s: Option<f64>) -> Result<f64, String> {
-    let t = text.trim();
-    if let Some(clock) = t.strip_prefix('@') {
-        let Some(start) = start_of_day_s else {
-            return Err(
-                "the recording has no start clock time; give seconds from the start".into(),
-            );
-        };
-        let c = hms(clock).filter(|c| *c < 86_400.0).ok_or_else(|| {
-            format!("{clock:?} is not a clock time HH:MM:SS (00:00:00 to 23:59:59)")
-        })?;
-        return Ok((c - start).rem_euclid(86_400.0));
-    }
-    if t.contains(':') {
-        return hms(t).ok_or_else(|| format!("{t:?} is not HH:MM:SS or MM:SS"));
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .ok_or_else(|| format!("{t:?} is not a time: give seconds (90.5), HH:MM:SS from the start, or @HH:MM:SS clock time"))
-}
-
-fn hms(s: &str) -> Option<f64> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() < 2 || parts.len() > 3 {
-        return None;
-    }
-    let mut total = 0.0;
-    for (k, p) in parts.iter().enumerate() {
-        let v: f64 = p
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
-        if k > 0 && v >= 60.0 {
-            return None;
-        }
-        total = total * 60.0 + v;
-    }
-    Some(total)
-}
+// Time parsing and formatting live with the signal's time model; re-exported for the viewer.
+pub use crate::signal::time::{
+    decimals_for_span, format_clock, format_offset, parse_time, parse_time_within, TimeError,
+};
 
 /// A window length for the status bar: "10 s", "5 min", "2 h".
 pub fn span_label(s: f64) -> String {
@@ -187,19 +149,24 @@ pub fn span_label(s: f64) -> String {
     }
 }
 
-/// `H:MM:SS` (with tenths when `fine`) for an offset in seconds.
+/// `H:MM:SS` (with tenths when `fine`) for an offset in seconds, rounded.
 pub fn hms_label(s: f64, fine: bool) -> String {
-    let s = s.max(0.0);
-    let whole = s.floor() as u64;
-    let (h, m, sec) = (whole / 3600, whole / 60 % 60, whole % 60);
-    if fine {
-        format!(
-            "{h}:{m:02}:{sec:02}.{}",
-            ((s - whole as f64) * 10.0).floor() as u64
-        )
+    format_offset(s, if fine { 1 } else { 0 })
+}
+
+/// The window length for the status bar: the whole recording is always "all (H:MM:SS)",
+/// whatever its length, so it reads the same for every file.
+pub fn window_label(v: &View) -> String {
+    if v.is_all() {
+        format!("all ({})", format_offset(v.duration_s, 0))
     } else {
-        format!("{h}:{m:02}:{sec:02}")
+        span_label(v.span_s)
     }
+}
+
+/// Decimals of the times shown with the window `v`.
+pub fn decimals(v: &View) -> usize {
+    decimals_for_span(v.span_s)
 }
 
 #[cfg(test)]
@@ -262,23 +229,14 @@ mod tests {
     }
 
     #[test]
-    fn jump_targets() {
-        assert_eq!(parse_time("90.5", None), Ok(90.5));
-        assert_eq!(parse_time("1:02:03", None), Ok(3723.0));
-        assert_eq!(parse_time("02:03.5", None), Ok(123.5));
-        // Recording starts 23:59:30: clock 00:00:15 is 45 s in.
-        assert_eq!(parse_time("@00:00:15", Some(86_370.0)), Ok(45.0));
-        assert!(parse_time("@10:00:00", None).is_err());
-        assert!(parse_time("1:75:00", None).is_err());
-        assert!(parse_time("soon", None).unwrap_err().contains("HH:MM:SS"));
-        assert!(parse_time("-3", None).is_err());
-    }
-
-    #[test]
     fn labels() {
         assert_eq!(span_label(10.0), "10 s");
         assert_eq!(span_label(300.0), "5 min");
         assert_eq!(span_label(86400.0), "24 h");
-        assert_eq!(hms_label(3723.46, true), "1:02:03.4");
+        assert_eq!(hms_label(3723.46, true), "1:02:03.5");
+        let mut v = View::new(125.3, 10.0);
+        assert_eq!(window_label(&v), "10 s");
+        v.zoom_all();
+        assert_eq!(window_label(&v), "all (0:02:05)");
     }
 }

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use rayon::prelude::*;
 
 use super::app::{App, Lane, Mode};
-use super::view::{hms_label, span_label};
+use super::view::{decimals, format_clock, format_offset, span_label, window_label};
 use crate::dsp::{raw_envelope, BASE, EMPTY};
 use crate::signal::Segment;
 
@@ -56,11 +56,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
 /// Draws into a buffer (the benchmark and tests call this without a terminal).
 pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = format!(
+    app.guard.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    if app.guard.too_small {
+        let mut text = format!(
             "Terminal too small: {}x{}, sigmark needs {MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it, or press q to quit.",
             area.width, area.height
         );
+        if let Some(m) = &app.message {
+            text = format!("{m}\n{text}");
+        }
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
             .render(area, buf);
@@ -447,18 +451,16 @@ fn draw_axis(buf: &mut Buffer, area: Rect, wave: Rect, y: u16, app: &App) {
         .copied()
         .find(|&s| s >= min_step)
         .unwrap_or(v.span_s);
-    let fine = step < 1.0;
+    let places = usize::from(step < 1.0);
     let mut t = (v.start_s / step).ceil() * step;
     let mut guard = 0;
     while t <= v.end_s() && guard < 1000 {
         guard += 1;
         if let Some(x) = column_of(app, wave, t) {
             let room = usize::from(wave.x + wave.width - x);
-            buf.set_stringn(x, y, format!("|{}", hms_label(t, fine)), room, dim);
-            if let Some(start) = app.rec.start {
-                let iso = start.iso_after(t);
-                let clock = iso.split('T').nth(1).unwrap_or("");
-                let clock: String = clock.chars().take(if fine { 10 } else { 8 }).collect();
+            buf.set_stringn(x, y, format!("|{}", format_offset(t, places)), room, dim);
+            if let Some(start) = &app.rec.start {
+                let clock = format_clock(start, t, places);
                 buf.set_stringn(x, y + 1, format!("|{clock}"), room, dim);
             }
         }
@@ -505,7 +507,10 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
     let w = usize::from(r.width);
     let text = match &app.mode {
         Mode::Jump(t) => {
-            format!(" Jump to (seconds, H:MM:SS, or @HH:MM:SS clock): {t}_   Enter go, Esc cancel")
+            format!(
+                " Jump to (seconds, H:MM:SS, or @HH:MM[:SS] clock): {}_   Enter go, Esc cancel",
+                crate::text::sanitize(t)
+            )
         }
         _ => match app.annot.as_ref().map(|a| &a.pending) {
             Some(super::annotate::Pending::Note(t)) => {
@@ -532,21 +537,11 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
 /// The status bar's text: file, reader, cursor, window, amplitude, filters, montage, mode.
 pub fn status_line(app: &App) -> String {
     let v = &app.view;
+    let places = decimals(v);
     let clock = app
         .rec
         .start
-        .map(|s| {
-            let iso = s.iso_after(v.cursor_s);
-            format!(
-                " ({})",
-                iso.split('T')
-                    .nth(1)
-                    .unwrap_or("")
-                    .chars()
-                    .take(10)
-                    .collect::<String>()
-            )
-        })
+        .map(|s| format!(" ({})", format_clock(&s, v.cursor_s, places)))
         .unwrap_or_default();
     let sel = app.selected_lane().map(|i| &app.lanes[i]);
     let amp = sel.map_or(String::new(), |l| {
@@ -587,9 +582,9 @@ pub fn status_line(app: &App) -> String {
         " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}{}",
         app.file_name,
         app.reader,
-        hms_label(v.cursor_s, true),
+        format_offset(v.cursor_s, places),
         clock,
-        span_label(v.span_s),
+        window_label(v),
         amp,
         filt,
         montage,
@@ -899,7 +894,7 @@ fn draw_disagreements(buf: &mut Buffer, lanes: Rect, app: &App) {
             .map_or(String::new(), |d| format!(" [{d}]"));
         let line = format!(
             "{} {:<13} A {} / B {}{decided}",
-            hms_label(it.onset(), true),
+            format_offset(it.onset(), decimals(&app.view)),
             it.status.name(),
             label(&it.a),
             label(&it.b)
@@ -948,7 +943,7 @@ fn draw_event_list(buf: &mut Buffer, lanes: Rect, app: &App) {
         };
         let line = crate::text::sanitize(&format!(
             "{} {}{}{}",
-            hms_label(e.onset, true),
+            format_offset(e.onset, decimals(&app.view)),
             e.label,
             dur,
             if e.note.is_empty() { "" } else { " *" }
