@@ -5,6 +5,7 @@
 //! metadata is read at open; samples are read as hyperslabs on demand (`source`).
 
 mod eeglab;
+mod iso8601;
 mod layout;
 pub mod lzf;
 mod meta;
