@@ -5,7 +5,6 @@
 //! or an out-of-bounds access.
 
 use hdf5_reader::messages::filter_pipeline::FilterDescription;
-use hdf5_reader::FilterRegistry;
 
 /// HDF5 filter id h5py registers LZF under.
 pub const FILTER_LZF: u16 = 32000;
@@ -106,7 +105,7 @@ pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, LzfError> {
 
 /// The filter function for `FilterRegistry`: h5py stores the uncompressed chunk size in client
 /// data element 2 (0 or absent when unknown).
-fn filter(
+pub fn filter(
     desc: &FilterDescription,
     data: &[u8],
     _element_size: usize,
@@ -129,13 +128,6 @@ fn filter(
         }
     }
     Ok(out)
-}
-
-/// The built-in filters plus LZF.
-pub fn registry() -> FilterRegistry {
-    let mut r = FilterRegistry::new();
-    r.register(FILTER_LZF, Box::new(filter));
-    r
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! EEGLAB's `/EEG`), otherwise walks the file for signal datasets (`layout`). Nothing but
 //! metadata is read at open; samples are read as hyperslabs on demand (`source`).
 
+mod decode;
 mod eeglab;
+mod iso8601;
 mod layout;
 pub mod lzf;
 mod meta;
@@ -30,6 +32,13 @@ use crate::signal::{Annotation, Channel, Format, Recording, Segment, StartTime};
 /// Largest single read the HDF5 library may allocate for us (sample reads are blocked far
 /// below it; this bounds metadata reads of hostile files).
 const MAX_READ_BYTES: usize = 256 * 1024 * 1024;
+
+/// Decoded chunks kept per file (the reader's LRU cache), so that scrolling over a window
+/// does not decode its chunks again.
+const CHUNK_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+#[doc(hidden)]
+pub use decode::chunk_decodes;
 
 /// Where a channel's samples are stored, for `sigmark info` and the conformance tests.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,11 +68,24 @@ pub fn open_with_origins(
     path: &Path,
     options: &OpenOptions,
 ) -> Result<(Recording, Vec<Origin>), Error> {
+    open_with_chunk_cache(path, options, CHUNK_CACHE_BYTES)
+}
+
+/// `open_with_origins` with a chunk cache of `cache_bytes` (0: none), for tests that count
+/// chunk decodes.
+#[doc(hidden)]
+pub fn open_with_chunk_cache(
+    path: &Path,
+    options: &OpenOptions,
+    cache_bytes: usize,
+) -> Result<(Recording, Vec<Origin>), Error> {
     let file_len = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
     let h5 = hdf5_reader::OpenOptions::default()
-        .with_filter_registry(lzf::registry())
+        .with_filter_registry(decode::registry())
+        .with_max_chunk_bytes(decode::MAX_CHUNK_BYTES)
+        .with_chunk_cache_bytes(cache_bytes)
         .with_max_read_bytes(MAX_READ_BYTES);
     let file = Hdf5File::open_with_options(path, h5).map_err(|e| Error::Hdf5 {
         path: path.to_path_buf(),

@@ -3,8 +3,9 @@
 //! `data` (physical = data * conversion + offset). ElectricalSeries name their channels through
 //! `electrodes`, row indices into `/general/extracellular_ephys/electrodes`.
 
+use super::iso8601;
 use super::storage::{Axes, Signal};
-use super::timebase::{self, parse_start};
+use super::timebase;
 use super::values::{
     attr_f64, attr_string, find_attr, is_string, scalar_f64, shape_text, small_f64s, strings, Cx,
 };
@@ -90,7 +91,12 @@ pub fn open(cx: &Cx, options: &OpenOptions) -> Result<Option<Found>, Error> {
     }
     if let Some(d) = cx.dataset("/session_start_time") {
         if let Some(s) = strings(cx, &d, "/session_start_time")?.first() {
-            found.start = parse_start(s, None);
+            found.start = iso8601::start_or_note(
+                "/session_start_time",
+                s,
+                iso8601::parse(s),
+                &mut found.notes,
+            );
         }
     }
     Ok(Some(found))

@@ -2,8 +2,9 @@
 //! sample, or `[start, spacing]`) and `measurementListK` channel descriptions; `/nirs/auxN`
 //! auxiliary channels (accelerometers...) on their own time bases; `/nirs/stimN` events.
 
+use super::iso8601;
 use super::storage::{Axes, Signal};
-use super::timebase::{self, parse_start, TimeBase};
+use super::timebase::{self, TimeBase};
 use super::values::{is_string, scalar_f64, shape_text, small_f64s, strings, Cx};
 use super::{pick_rate, Found};
 use crate::formats::{Error, OpenOptions};
@@ -133,7 +134,18 @@ pub fn open(cx: &Cx, options: &OpenOptions) -> Result<Option<Found>, Error> {
         .sort_by(|a, b| a.onset_s.total_cmp(&b.onset_s));
     if let Some(date) = text(cx, &format!("{tags}/MeasurementDate"))? {
         let time = text(cx, &format!("{tags}/MeasurementTime"))?;
-        found.start = parse_start(&date, time.as_deref()).and_then(|s| shift(s, t0));
+        let parsed = iso8601::parse_parts(&date, time.as_deref());
+        let written = match &time {
+            Some(t) => format!("{date} {t}"),
+            None => date.clone(),
+        };
+        found.start = iso8601::start_or_note(
+            &format!("{tags}/MeasurementDate and MeasurementTime"),
+            &written,
+            parsed,
+            &mut found.notes,
+        )
+        .and_then(|s| shift(s, t0));
     }
     Ok(Some(found))
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::stats::Acc;
-use super::storage::{Axes, Signal};
+use super::storage::{Axes, Region, Signal};
 use crate::formats::Error;
 use crate::signal::{ChannelStats, SampleSource};
 
@@ -55,13 +55,13 @@ impl Hdf5Source {
         }
     }
 
-    /// Statistics of every channel of one signal dataset over samples `start..end`, reading all
-    /// of its channels at once (one decode of each chunk serves every channel).
-    fn block_stats(&self, sig: &Signal, start: u64, end: u64) -> Result<Vec<Acc>, Error> {
-        let n_ch = sig.axes.channels() as usize;
+    /// Statistics of the channels of `region` of one signal dataset, read in one piece (one
+    /// decode of each of its chunks serves every channel in it).
+    fn block_stats(&self, sig: &Signal, region: &Region) -> Result<Vec<Acc>, Error> {
+        let n_ch = (region.channels.end - region.channels.start) as usize;
         let mut buf = Vec::new();
-        sig.read(&self.path, None, start, end, &mut buf)?;
-        let n = (end - start) as usize;
+        sig.read_region(&self.path, region, &mut buf)?;
+        let n = (region.time.end - region.time.start) as usize;
         let mut acc = vec![Acc::default(); n_ch];
         match sig.axes {
             Axes::Vector | Axes::Rows { .. } => {
@@ -138,26 +138,28 @@ impl SampleSource for Hdf5Source {
         Ok(())
     }
 
+    /// One pass over the regions holding the channel: each chunk is decoded once, even when a
+    /// chunk holds several channels.
     fn stats(&self, ch: usize) -> Result<ChannelStats, Error> {
         let c = self.channel(ch)?;
         let sig = &c.signal;
-        let index = Self::channel_index(c);
-        let step = sig.block_len(1);
         let mut acc = Acc::default();
-        let mut buf = Vec::new();
-        let mut start = 0;
-        while start < sig.samples {
-            let end = (start + step).min(sig.samples);
-            sig.read(&self.path, index, start, end, &mut buf)?;
-            buf.iter().for_each(|&v| acc.add(c.physical(v)));
-            start = end;
+        for region in sig.regions() {
+            if !region.channels.contains(&c.index) {
+                continue;
+            }
+            let at = (c.index - region.channels.start) as usize;
+            let part = self.block_stats(sig, &region)?;
+            if let Some(p) = part.get(at) {
+                acc.merge(p);
+            }
         }
-        Ok(acc.stats())
+        Ok(acc.physical(c.scale, c.offset))
     }
 
-    /// Parallel over blocks of each signal dataset rather than over channels: with samples x
-    /// channels storage (NWB, SNIRF, EEGLAB) a pass per channel would decode every chunk once
-    /// per channel, while a block holds every channel of its rows.
+    /// Parallel over regions of whole chunks of each signal dataset rather than over
+    /// channels: a pass per channel, or blocks cutting through chunks, would decode a chunk
+    /// once per channel or per block, while each region is read once.
     fn all_stats(&self) -> Result<Vec<ChannelStats>, Error> {
         let mut signals: Vec<&Arc<Signal>> = Vec::new();
         for c in &self.channels {
@@ -165,26 +167,22 @@ impl SampleSource for Hdf5Source {
                 signals.push(&c.signal);
             }
         }
-        let mut tasks = Vec::new();
-        for (si, s) in signals.iter().enumerate() {
-            let step = s.block_len(s.axes.channels());
-            let mut start = 0;
-            while start < s.samples {
-                let end = (start + step).min(s.samples);
-                tasks.push((si, start, end));
-                start = end;
-            }
-        }
+        let tasks: Vec<(usize, Region)> = signals
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| s.regions().into_iter().map(move |r| (si, r)))
+            .collect();
         let parts: Vec<Vec<Acc>> = tasks
             .par_iter()
-            .map(|&(si, start, end)| self.block_stats(signals[si], start, end))
+            .map(|(si, region)| self.block_stats(signals[*si], region))
             .collect::<Result<_, _>>()?;
         let mut totals: Vec<Vec<Acc>> = signals
             .iter()
             .map(|s| vec![Acc::default(); s.axes.channels() as usize])
             .collect();
-        for (&(si, _, _), part) in tasks.iter().zip(parts) {
-            for (t, p) in totals[si].iter_mut().zip(part) {
+        for ((si, region), part) in tasks.iter().zip(parts) {
+            let first = region.channels.start as usize;
+            for (t, p) in totals[*si].iter_mut().skip(first).zip(part) {
                 t.merge(&p);
             }
         }

@@ -2,6 +2,7 @@
 //! in bounded blocks, and a small cache of samples x channels blocks.
 
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +32,13 @@ pub struct Signal {
     /// Recent blocks of a samples x channels dataset, every channel of their rows: a viewer
     /// asks for one channel at a time, and a column read alone touches every row anyway.
     slabs: Mutex<VecDeque<Arc<Slab>>>,
+}
+
+/// Channels `channels` (indices along the channel axis) x samples `time` of a dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub channels: Range<u64>,
+    pub time: Range<u64>,
 }
 
 /// Samples `start..end` of every channel, row-major as stored.
@@ -108,11 +116,6 @@ impl Signal {
 
     /// Selection of samples `start..end` of channel `index` (`None`: every channel).
     fn selection(&self, index: Option<u64>, start: u64, end: u64) -> SliceInfo {
-        let time = SliceInfoElem::Slice {
-            start,
-            end,
-            step: 1,
-        };
         let chan = match index {
             Some(i) => SliceInfoElem::Index(i),
             None => SliceInfoElem::Slice {
@@ -120,6 +123,15 @@ impl Signal {
                 end: self.axes.channels(),
                 step: 1,
             },
+        };
+        self.selection_of(chan, start, end)
+    }
+
+    fn selection_of(&self, chan: SliceInfoElem, start: u64, end: u64) -> SliceInfo {
+        let time = SliceInfoElem::Slice {
+            start,
+            end,
+            step: 1,
         };
         let selections = match self.axes {
             Axes::Vector => vec![time],
@@ -149,6 +161,87 @@ impl Signal {
             }
             _ => want,
         }
+    }
+
+    /// The chunk shape as (along time, along channels); `None` for contiguous storage.
+    fn chunk_dims(&self) -> Option<(u64, u64)> {
+        let c = self.dataset.chunks()?;
+        let get = |i: usize| c.get(i).map_or(1, |&d| u64::from(d).max(1));
+        Some(match self.axes {
+            Axes::Vector => (get(0), 1),
+            Axes::Rows { .. } => (get(1), get(0)),
+            Axes::Columns { .. } => (get(0), get(1)),
+        })
+    }
+
+    /// The dataset cut into regions of whole chunks (at least one, about `BLOCK_ELEMENTS`
+    /// values when chunks are small), so that reading every region once decodes every chunk
+    /// once. Contiguous datasets are cut into blocks of rows of every channel.
+    pub fn regions(&self) -> Vec<Region> {
+        let channels = self.axes.channels();
+        let (time_step, chan_step) = match self.chunk_dims() {
+            None => (self.block_len(channels), channels.max(1)),
+            Some((ct, cc)) => {
+                let cc = cc.min(channels.max(1));
+                let per_chunk = ct.saturating_mul(cc);
+                ((BLOCK_ELEMENTS / per_chunk).max(1).saturating_mul(ct), cc)
+            }
+        };
+        let mut out = Vec::new();
+        let mut c0 = 0;
+        while c0 < channels {
+            let c1 = c0.saturating_add(chan_step).min(channels);
+            let mut t0 = 0;
+            while t0 < self.samples {
+                let t1 = t0.saturating_add(time_step).min(self.samples);
+                out.push(Region {
+                    channels: c0..c1,
+                    time: t0..t1,
+                });
+                t0 = t1;
+            }
+            c0 = c1;
+        }
+        out
+    }
+
+    /// Values of `region`, row-major as stored (channels x samples for `Rows`, samples x
+    /// channels for `Columns`).
+    pub fn read_region(
+        &self,
+        file: &Path,
+        region: &Region,
+        out: &mut Vec<f64>,
+    ) -> Result<(), Error> {
+        out.clear();
+        let Region { channels, time } = region;
+        let chan = SliceInfoElem::Slice {
+            start: channels.start,
+            end: channels.end,
+            step: 1,
+        };
+        let sel = self.selection_of(chan, time.start, time.end);
+        read_f64(&self.dataset, self.num, &sel, out).map_err(|e| Error::Hdf5 {
+            path: file.to_path_buf(),
+            detail: format!(
+                "reading samples {}..{} of channels {}..{} of {}: {e}",
+                time.start, time.end, channels.start, channels.end, self.path
+            ),
+        })?;
+        let want = (time.end - time.start).saturating_mul(channels.end - channels.start);
+        if out.len() as u64 != want {
+            return Err(Error::Hdf5 {
+                path: file.to_path_buf(),
+                detail: format!(
+                    "reading samples {}..{} of {} returned {} values, expected {want}",
+                    time.start,
+                    time.end,
+                    self.path,
+                    out.len()
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// The cached block of rows starting at `start` (all channels), read if absent.

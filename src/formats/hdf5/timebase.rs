@@ -1,13 +1,9 @@
-//! Sampling rates from time vectors (SNIRF `time`, NWB `timestamps`) and clock times from the
-//! ISO 8601 strings HDF5 formats store.
-
-use chrono::NaiveDate;
+//! Sampling rates from time vectors (SNIRF `time`, NWB `timestamps`).
 
 use hdf5_reader::{Dataset, SliceInfo, SliceInfoElem};
 
 use super::values::{read_f64, small_f64s, Cx, Num, MAX_WHOLE_ELEMENTS};
 use crate::formats::Error;
-use crate::signal::StartTime;
 
 /// A regular time base: the time of the first sample and the sampling rate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,49 +130,6 @@ pub fn from_vector(path: &str, t: &[f64]) -> Result<TimeBase, Unusable> {
     })
 }
 
-/// Parses `YYYY-MM-DD` with an optional time `HH:MM:SS[.fff][Z|+hh:mm]`, either in `time` or
-/// after a `T` in `date`. The clock time is kept as written (the zone is not applied), as EDF
-/// start times are local clock times.
-pub fn parse_start(date: &str, time: Option<&str>) -> Option<StartTime> {
-    let date = date.trim();
-    let (d, t) = match date.split_once(['T', ' ']) {
-        Some((d, t)) => (d, Some(t)),
-        None => (date, time.map(str::trim)),
-    };
-    let mut parts = d.splitn(3, '-');
-    let y: i32 = parts.next()?.parse().ok()?;
-    let mo: u32 = parts.next()?.parse().ok()?;
-    let da: u32 = parts.next()?.parse().ok()?;
-    let day = NaiveDate::from_ymd_opt(y, mo, da)?;
-    let Some(t) = t else {
-        return Some(StartTime::new(day.and_hms_opt(0, 0, 0)?, 0));
-    };
-    let t = t.trim_end_matches('Z');
-    let t = match t.find(['+', '-']) {
-        Some(i) => &t[..i],
-        None => t,
-    };
-    let (hms, frac) = match t.split_once('.') {
-        Some((a, b)) => (a, Some(b)),
-        None => (t, None),
-    };
-    let mut f = hms.splitn(3, ':');
-    let h: u32 = f.next()?.parse().ok()?;
-    let mi: u32 = f.next()?.parse().ok()?;
-    let s: u32 = f.next().unwrap_or("0").parse().ok()?;
-    let sub = match frac {
-        Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() => {
-            let mut v: u32 = 0;
-            for k in 0..7 {
-                v = v * 10 + digits.as_bytes().get(k).map_or(0, |b| u32::from(b - b'0'));
-            }
-            v
-        }
-        _ => 0,
-    };
-    Some(StartTime::new(day.and_hms_opt(h, mi, s)?, sub))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,18 +144,5 @@ mod tests {
         assert!(from_vector("/t", &[1.0]).is_err());
         let tb = from_vector("/t", &[0.0, 1.0, 3.0]).unwrap();
         assert!(tb.irregular.is_some());
-    }
-
-    #[test]
-    fn iso_times() {
-        let s = parse_start("2024-01-02T03:04:05+00:00", None).unwrap();
-        assert_eq!(s.datetime.to_string(), "2024-01-02 03:04:05");
-        let s = parse_start("2020-08-18", Some("14:26:39.25Z")).unwrap();
-        assert_eq!(s.datetime.to_string(), "2020-08-18 14:26:39");
-        assert_eq!(s.subsecond_100ns, 2_500_000);
-        let s = parse_start("2022-05-23", Some("17:28:10")).unwrap();
-        assert_eq!(s.datetime.to_string(), "2022-05-23 17:28:10");
-        assert!(parse_start("yesterday", None).is_none());
-        assert!(parse_start("2022-13-40", None).is_none());
     }
 }

@@ -1,0 +1,119 @@
+//! Chunk decodes of HDF5 reads (issue 11, item 22), counted by sigmark's decoders: `--stats`
+//! decodes each chunk once, a window decodes only the chunks it overlaps, and a scroll within
+//! them decodes nothing again. The layout is the repro's (`hdf5_chunk_amplification`): a
+//! channels x samples float64 matrix, gzip-compressed, one chunk per channel along a time
+//! span longer than a stats block.
+//!
+//! The decode counter is global to the process, so the tests take turns (`TURN`).
+
+use std::sync::Mutex;
+
+use hdf5_writer::{
+    AttributeBuilder, DatasetBuilder, FilterDescription, Hdf5Builder, WriteOptions, FILTER_DEFLATE,
+};
+use sigmark::formats::hdf5::{chunk_decodes, open_with_chunk_cache, open_with_origins};
+use sigmark::{OpenOptions, Recording};
+
+static TURN: Mutex<()> = Mutex::new(());
+
+const CHANNELS: u64 = 3;
+const SAMPLES: u64 = 800_000;
+/// Longer than a stats block of the old reader (2^20 / 3 samples), shorter than the dataset.
+const CHUNK: u64 = 400_000;
+const CHUNKS: u64 = CHANNELS * SAMPLES.div_ceil(CHUNK);
+
+fn value(ch: u64, k: u64) -> f64 {
+    (ch * 1000 + k % 7) as f64 - 0.5
+}
+
+fn file() -> tempfile::NamedTempFile {
+    let data: Vec<f64> = (0..CHANNELS * SAMPLES)
+        .map(|i| value(i / SAMPLES, i % SAMPLES))
+        .collect();
+    let deflate = FilterDescription {
+        id: FILTER_DEFLATE,
+        name: None,
+        client_data: vec![1],
+    };
+    let bytes = Hdf5Builder::new()
+        .dataset(
+            DatasetBuilder::typed_data::<f64>("data", vec![CHANNELS, SAMPLES], &data)
+                .unwrap()
+                .chunked(vec![1, CHUNK])
+                .filter(deflate)
+                .attribute(AttributeBuilder::scalar("sampling_rate", 1000.0f64).unwrap()),
+        )
+        .into_plan()
+        .unwrap()
+        .encode(WriteOptions::default())
+        .unwrap();
+    let f = tempfile::Builder::new().suffix(".h5").tempfile().unwrap();
+    std::fs::write(f.path(), bytes).unwrap();
+    f
+}
+
+fn open(f: &tempfile::NamedTempFile, cache_bytes: Option<usize>) -> Recording {
+    let options = OpenOptions::default();
+    match cache_bytes {
+        Some(b) => open_with_chunk_cache(f.path(), &options, b),
+        None => open_with_origins(f.path(), &options),
+    }
+    .unwrap()
+    .0
+}
+
+/// Decodes made by `f`, with what it returned.
+fn decodes<T>(f: impl FnOnce() -> T) -> (u64, T) {
+    let before = chunk_decodes();
+    let out = f();
+    (chunk_decodes() - before, out)
+}
+
+#[test]
+fn stats_decode_each_chunk_once() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let f = file();
+    // No cache: a chunk read twice is decoded twice, so the count is the work done.
+    let rec = open(&f, Some(0));
+    assert_eq!(rec.channels.len() as u64, CHANNELS);
+    let (n, stats) = decodes(|| rec.all_stats().unwrap());
+    println!("all_stats: {n} decodes for {CHUNKS} chunks");
+    assert_eq!(n, CHUNKS, "all_stats decodes each chunk once");
+    for (ch, s) in stats.iter().enumerate() {
+        let ch = ch as u64;
+        let want: f64 = (0..SAMPLES).map(|k| value(ch, k)).sum();
+        println!("channel {ch}: n {} sum {} (want {want})", s.n, s.sum);
+        assert_eq!((s.n, s.sum), (SAMPLES, want));
+        assert_eq!((s.min, s.max), (value(ch, 0), value(ch, 6)));
+    }
+    let (n, one) = decodes(|| rec.channel_stats(1).unwrap());
+    let per_channel = SAMPLES.div_ceil(CHUNK);
+    println!("channel_stats(1): {n} decodes for {per_channel} chunks");
+    assert_eq!(n, per_channel, "one channel's stats decode its chunks once");
+    assert_eq!(one.sum, stats[1].sum);
+}
+
+#[test]
+fn windows_decode_what_they_overlap_once() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let f = file();
+    let rec = open(&f, None);
+    // 10 s at 10 s: inside the first chunk of channel 1.
+    let (n, w) = decodes(|| rec.read_window(1, 10.0, 10.0).unwrap());
+    println!("first window: {n} decodes, {} values", w.values.len());
+    assert_eq!(n, 1, "a window inside one chunk decodes that chunk");
+    assert_eq!(w.values[0], value(1, w.first_sample));
+    // Scrolling within the chunk decodes nothing again.
+    let (n, w) = decodes(|| rec.read_window(1, 11.0, 10.0).unwrap());
+    println!("scrolled window: {n} decodes");
+    assert_eq!(n, 0, "the decoded chunk is cached");
+    assert_eq!(w.values[3], value(1, w.first_sample + 3));
+    // Across the chunk boundary of channel 2 (400 s): its two chunks, no others.
+    let (n, w) = decodes(|| rec.read_window(2, 395.0, 10.0).unwrap());
+    println!("window across a boundary: {n} decodes");
+    assert_eq!(n, 2);
+    assert_eq!(
+        w.values.last().copied(),
+        Some(value(2, w.first_sample + w.values.len() as u64 - 1))
+    );
+}
