@@ -233,7 +233,7 @@ fn full_disk_on_a_real_tmpfs() {
     for k in 0..100_000 {
         let e = ev(10.0 + k as f64, "PAC");
         match s.add(e.clone()) {
-            Ok(()) => {
+            Ok(_) => {
                 acked.insert(e.id);
             }
             Err(err) => {
