@@ -169,7 +169,7 @@ pub fn sidecar_json() -> String {
         "created": d("Created", "RFC 3339 UTC time the event was created."),
         "modified": d("Modified", "RFC 3339 UTC time the event was last changed."),
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    crate::text::to_json_pretty(&v).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]
