@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &summary).map_err(std::io::Error::other)?;
+        crate::text::write_json_pretty(&mut out, &summary).map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else {
         write_text(&mut out, &summary)?;

@@ -166,7 +166,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::other)?;
+        crate::text::write_json_pretty(&mut out, &report).map_err(std::io::Error::other)?;
         writeln!(out)?;
     } else if args.csv {
         writeln!(out, "frequency_hz,psd")?;

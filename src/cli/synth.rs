@@ -21,7 +21,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     for f in &files {
         let path = args.out.join(&f.name);
         write_atomically(&path, &f.bytes)?;
-        writeln!(out, "wrote {} ({} bytes)", path.display(), f.bytes.len())?;
+        writeln!(
+            out,
+            "wrote {} ({} bytes)",
+            crate::text::sanitize(&path.display().to_string()),
+            f.bytes.len()
+        )?;
     }
     Ok(())
 }

@@ -309,19 +309,8 @@ impl Report {
     }
 }
 
-/// JSON text safe on a terminal: characters a terminal could act on that JSON leaves as they
-/// are (C1 controls, bidi overrides) are written as `\uXXXX` escapes, which read back the same.
+/// JSON text safe on a terminal: the one output policy of `crate::text` (C1 controls, DEL and
+/// bidi controls written as `\uXXXX` escapes, which read back the same).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    let raw = serde_json::to_string_pretty(value)?;
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        let unsafe_char = (c as u32) >= 0x7f
-            && crate::text::sanitize(c.encode_utf8(&mut [0; 4])) != c.to_string();
-        if unsafe_char {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Ok(out)
+    crate::text::to_json_pretty(value)
 }

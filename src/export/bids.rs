@@ -4,7 +4,8 @@
 //! (`DIR/sub-01/ses-1/eeg/sub-01_ses-1_task-rest_events.tsv`); any other becomes
 //! `DIR/sub-<label>/eeg/sub-<label>_task-annotations_events.tsv`, the label being the letters
 //! and digits of its relative path. Only letters, digits, `-` and `_` reach a file name, so no
-//! input path can make it write outside DIR. The recordings are not copied.
+//! input path can make it write outside DIR, and no directory or file that is a symbolic link
+//! inside DIR is written through (`make_dirs`, `check_file`). The recordings are not copied.
 //!
 //! Columns (BIDS: `onset` and `duration` first, seconds; `n/a` for missing values):
 //! onset duration trial_type value channel certainty note reader source created modified.
@@ -44,7 +45,8 @@ pub fn export(opts: &Options) -> Result<Summary, ExportError> {
             if r.rows.is_empty() {
                 return Ok(());
             }
-            let base = opts.out.join(bids_base(&c.rel));
+            let rel = bids_base(&c.rel);
+            let base = opts.out.join(&rel);
             if let Some(other) = written.insert(base.clone(), c.rel.clone()) {
                 return Err(ExportError::Usage(format!(
                     "{} and {other} would both be written to {}: rename one",
@@ -52,17 +54,80 @@ pub fn export(opts: &Options) -> Result<Summary, ExportError> {
                     base.display()
                 )));
             }
-            if let Some(dir) = base.parent() {
-                fs::create_dir_all(dir).map_err(|e| ExportError::io(dir, e))?;
-            }
+            make_dirs(&opts.out, rel.parent().unwrap_or(Path::new("")))?;
             let tsv = with_suffix(&base, "_events.tsv");
+            let json = with_suffix(&base, "_events.json");
+            check_file(&tsv, &opts.out)?;
+            check_file(&json, &opts.out)?;
             let bytes = text
                 .unwrap_or_else(|| Ok(Vec::new()))
                 .map_err(|e| ExportError::io(&tsv, e))?;
             write(&tsv, &bytes)?;
-            write(&with_suffix(&base, "_events.json"), sidecar.as_bytes())
+            write(&json, sidecar.as_bytes())
         },
     )
+}
+
+/// Makes the directories of `rel` under `root` one at a time, refusing any component that is a
+/// symlink or not a directory: the tree is written inside `root`, never where a link planted
+/// in it points. `root` itself (the user's `--out`) is taken as given.
+fn make_dirs(root: &Path, rel: &Path) -> Result<PathBuf, ExportError> {
+    let mut dir = root.to_path_buf();
+    for part in rel.components() {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => return Err(symlink(&dir, root)),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(ExportError::Usage(format!(
+                    "{} is in the way: it is a file where the BIDS tree needs a directory",
+                    dir.display()
+                )))
+            }
+            // `create_dir` makes the last component itself and fails on anything already
+            // there (a link made since the check included), which is checked again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match fs::create_dir(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let m = fs::symlink_metadata(&dir).map_err(|e| ExportError::io(&dir, e))?;
+                    if m.file_type().is_symlink() {
+                        return Err(symlink(&dir, root));
+                    }
+                    if !m.is_dir() {
+                        return Err(ExportError::Usage(format!(
+                            "{} is in the way: it is not a directory",
+                            dir.display()
+                        )));
+                    }
+                }
+                Err(e) => return Err(ExportError::io(&dir, e)),
+            },
+            Err(e) => return Err(ExportError::io(&dir, e)),
+        }
+    }
+    Ok(dir)
+}
+
+/// A file of the tree is written by rename over `path`, which replaces a link rather than
+/// following it; a link there is still refused, as it means something else owns the name.
+fn check_file(path: &Path, root: &Path) -> Result<(), ExportError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(symlink(path, root)),
+        Ok(m) if !m.is_file() => Err(ExportError::Usage(format!(
+            "{} is in the way: it is not a file",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn symlink(path: &Path, root: &Path) -> ExportError {
+    ExportError::Usage(format!(
+        "{} is a symbolic link inside --out {}: the BIDS export writes only inside --out and \
+         does not follow it; remove the link or choose another --out",
+        path.display(),
+        root.display()
+    ))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
@@ -169,7 +234,7 @@ pub fn sidecar_json() -> String {
         "created": d("Created", "RFC 3339 UTC time the event was created."),
         "modified": d("Modified", "RFC 3339 UTC time the event was last changed."),
     });
-    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    crate::text::to_json_pretty(&v).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use arrow_array::{Array, RecordBatch, StringArray};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+mod parquet_merge;
 
 use super::sink::{csv_reader, csv_writer, Pending};
 use super::{ExportError, OutFormat};
@@ -115,7 +114,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<OutFormat, ExportError> {
         }
     }
     match format {
-        OutFormat::Parquet => merge_parquet(shards, out)?,
+        OutFormat::Parquet => parquet_merge::merge(shards, out)?,
         OutFormat::Jsonl => merge_lines(shards, out)?,
         _ => merge_csv(format, shards, out)?,
     }
@@ -156,7 +155,7 @@ fn merge_csv(format: OutFormat, shards: &[PathBuf], out: &Path) -> Result<(), Ex
     let writer =
         std::cell::RefCell::new(csv_writer(format, BufWriter::with_capacity(1 << 20, file)));
     let mut readers = Vec::new();
-    let mut header: Option<csv::ByteRecord> = None;
+    let mut header: Option<(csv::ByteRecord, &Path)> = None;
     for s in shards {
         let f = File::open(s).map_err(|e| ExportError::io(s, e))?;
         let mut rd = csv_reader(format, BufReader::with_capacity(1 << 20, f));
@@ -166,18 +165,19 @@ fn merge_csv(format: OutFormat, shards: &[PathBuf], out: &Path) -> Result<(), Ex
             .map_err(|e| ExportError::io(s, e.into()))?;
         match &header {
             _ if !got => continue,
-            Some(prev) if *prev != h => {
+            Some((prev, first)) if *prev != h => {
                 return Err(ExportError::Usage(format!(
-                    "{}: its header differs from the first shard's",
-                    s.display()
+                    "{}: its header differs from that of {} (is one of them damaged?)",
+                    s.display(),
+                    first.display()
                 )))
             }
             Some(_) => {}
-            None => header = Some(h),
+            None => header = Some((h, s)),
         }
         readers.push((s.clone(), rd));
     }
-    if let Some(h) = &header {
+    if let Some((h, _)) = &header {
         writer
             .borrow_mut()
             .write_byte_record(h)
@@ -268,6 +268,7 @@ fn merge_lines(shards: &[PathBuf], out: &Path) -> Result<(), ExportError> {
             path: s.clone(),
             rd: BufReader::with_capacity(1 << 20, f),
             line: String::new(),
+            number: 0,
             key: None,
             writer: &writer,
             out: out.to_path_buf(),
@@ -287,6 +288,8 @@ struct LineCursor<'w> {
     path: PathBuf,
     rd: BufReader<File>,
     line: String,
+    /// 1-based number of `line` in the shard.
+    number: usize,
     key: Option<String>,
     writer: &'w std::cell::RefCell<BufWriter<File>>,
     out: PathBuf,
@@ -300,19 +303,16 @@ struct JustRecording {
 impl LineCursor<'_> {
     fn advance(&mut self) -> Result<(), ExportError> {
         self.line.clear();
-        let n = self
-            .rd
-            .read_line(&mut self.line)
-            .map_err(|e| ExportError::io(&self.path, e))?;
+        self.number += 1;
+        let at = |e: &dyn std::fmt::Display| {
+            ExportError::Usage(format!("{}:{}: {e}", self.path.display(), self.number))
+        };
+        let n = self.rd.read_line(&mut self.line).map_err(|e| at(&e))?;
         self.key = if n == 0 {
             None
         } else {
-            let r: JustRecording = serde_json::from_str(&self.line).map_err(|e| {
-                ExportError::Usage(format!(
-                    "{}: not an exported JSON line: {e}",
-                    self.path.display()
-                ))
-            })?;
+            let r: JustRecording = serde_json::from_str(&self.line)
+                .map_err(|e| at(&format!("not an exported JSON line: {e}")))?;
             Some(r.recording)
         };
         Ok(())
@@ -333,100 +333,6 @@ impl Cursor for LineCursor<'_> {
             self.advance()?;
         }
         Ok(())
-    }
-}
-
-fn merge_parquet(shards: &[PathBuf], out: &Path) -> Result<(), ExportError> {
-    let (writer, pending) = super::parquet::writer(out)?;
-    let writer = std::cell::RefCell::new(writer);
-    let mut cursors: Vec<Box<dyn Cursor + '_>> = Vec::new();
-    for s in shards {
-        let f = File::open(s).map_err(|e| ExportError::io(s, e))?;
-        let rd = ParquetRecordBatchReaderBuilder::try_new(f)
-            .and_then(|b| b.with_batch_size(super::parquet::BATCH_ROWS).build())
-            .map_err(|e| super::parquet::fail(s, e))?;
-        let mut c = ParquetCursor {
-            path: s.clone(),
-            out: out.to_path_buf(),
-            rd,
-            batch: None,
-            row: 0,
-            writer: &writer,
-        };
-        c.next_batch()?;
-        cursors.push(Box::new(c));
-    }
-    run_merge(shards, &mut cursors)?;
-    drop(cursors);
-    writer
-        .into_inner()
-        .close()
-        .map_err(|e| super::parquet::fail(out, e))?;
-    pending.commit()
-}
-
-struct ParquetCursor<'w> {
-    path: PathBuf,
-    out: PathBuf,
-    rd: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
-    batch: Option<(RecordBatch, StringArray)>,
-    row: usize,
-    writer: &'w std::cell::RefCell<parquet::arrow::ArrowWriter<File>>,
-}
-
-impl ParquetCursor<'_> {
-    fn next_batch(&mut self) -> Result<(), ExportError> {
-        self.row = 0;
-        self.batch = None;
-        while let Some(b) = self.rd.next() {
-            let b = b.map_err(|e| super::parquet::fail(&self.path, e))?;
-            if b.schema() != super::parquet::schema() {
-                return Err(super::parquet::fail(
-                    &self.path,
-                    "its columns are not those of a `sigmark export` table",
-                ));
-            }
-            let keys = b
-                .column(0)
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .cloned()
-                .ok_or_else(|| {
-                    super::parquet::fail(&self.path, "recording is not a string column")
-                })?;
-            if b.num_rows() > 0 {
-                self.batch = Some((b, keys));
-                return Ok(());
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Cursor for ParquetCursor<'_> {
-    fn key(&self) -> Option<&str> {
-        self.batch.as_ref().map(|(_, k)| k.value(self.row))
-    }
-
-    fn emit_run(&mut self, key: &str) -> Result<(), ExportError> {
-        let Some((batch, keys)) = &self.batch else {
-            return Ok(());
-        };
-        let start = self.row;
-        let mut end = start;
-        while end < keys.len() && keys.value(end) == key {
-            end += 1;
-        }
-        self.writer
-            .borrow_mut()
-            .write(&batch.slice(start, end - start))
-            .map_err(|e| super::parquet::fail(&self.out, e))?;
-        if end == keys.len() {
-            self.next_batch()
-        } else {
-            self.row = end;
-            Ok(())
-        }
     }
 }
 

@@ -185,7 +185,7 @@ fn encode_jsonl(rows: &[Row]) -> std::io::Result<Vec<u8>> {
             recording_duration_s: row.rec.duration_s,
             start_time: cache.get(&row.rec),
         };
-        serde_json::to_writer(&mut buf, &j)?;
+        crate::text::write_json_line(&mut buf, &j)?;
         buf.push(b'\n');
     }
     Ok(buf)
