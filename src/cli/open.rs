@@ -86,6 +86,7 @@ impl ViewArgs {
                 _ => None,
             }),
             adjudicator: self.adjudicator.clone(),
+            pair_tolerance_s: None,
         })
     }
 }

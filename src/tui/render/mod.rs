@@ -893,7 +893,7 @@ fn draw_disagreements(buf: &mut Buffer, lanes: Rect, app: &App) {
         let decided = adj
             .decided
             .get(&it.key())
-            .map_or(String::new(), |d| format!(" [{d}]"));
+            .map_or(String::new(), |d| format!(" [{}]", d.decision));
         let line = format!(
             "{} {:<13} A {} / B {}{decided}",
             hms_label(it.onset(), true),
