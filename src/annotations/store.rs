@@ -309,6 +309,8 @@ impl Recovery {
 pub struct Store {
     pub paths: Paths,
     pub reader: String,
+    /// Who the journal attributes edits to: the reader, or the adjudicator for the consensus.
+    pub author: String,
     pub provenance: Provenance,
     events: Vec<Event>,
     undo: Vec<Edit>,
@@ -588,6 +590,7 @@ impl Store {
         let store = Store {
             paths,
             reader: reader.to_string(),
+            author: reader.to_string(),
             provenance,
             events,
             undo: Vec::new(),
@@ -643,7 +646,7 @@ impl Store {
         let entry = JournalEntry {
             seq: self.seq + 1,
             time: now(),
-            reader: self.reader.clone(),
+            reader: self.author.clone(),
             action: action.to_string(),
             id: id.to_string(),
             before,

@@ -1,9 +1,13 @@
 //! Writing decisions into the consensus store: copies of the readers' events that keep their
 //! ids and say where they came from (`source`: both, A, B or adjudicated) and who decided.
+//!
+//! A decision replaces, never adds: deciding an item again first deletes (journaled, like any
+//! edit) the events the item's earlier decision wrote, so the consensus never holds both
+//! "80.9 PVC A" and "80.9 PAC B" for one finding.
 
 use std::collections::HashSet;
 
-use super::{AdjudicateError, Choice, Decision, Session, Status};
+use super::{AdjudicateError, Choice, Decision, Item, Session, Status};
 use crate::annotations::event::now;
 use crate::annotations::{Event, Store};
 
@@ -17,7 +21,8 @@ pub struct Outcome {
 }
 
 impl Session {
-    /// Decides item `k` into `consensus` and records the decision.
+    /// Decides item `k` into `consensus`, replacing what an earlier decision on it wrote, and
+    /// records the decision.
     pub fn decide(
         &mut self,
         consensus: &mut Store,
@@ -30,24 +35,35 @@ impl Session {
                 selected: None,
             });
         };
+        self.undo_earlier(consensus, &it)?;
         let who = self.adjudicator.clone();
         let mut take = |e: &Option<Event>, source: &str| copy_in(consensus, e, source, &who);
-        let (decision, selected) = match choice {
-            Choice::A => ("A", take(&it.a, "A")?),
-            Choice::B => ("B", take(&it.b, "B")?),
-            Choice::Both => {
-                let first = take(&it.a, "A")?;
-                let second = take(&it.b, "B")?;
-                ("both", first.or(second))
-            }
-            Choice::Reject => ("reject", None),
+        let (decision, wrote) = match choice {
+            Choice::A => ("A", vec![take(&it.a, "A")?]),
+            Choice::B => ("B", vec![take(&it.b, "B")?]),
+            Choice::Both => ("both", vec![take(&it.a, "A")?, take(&it.b, "B")?]),
+            Choice::Reject => ("reject", Vec::new()),
             Choice::Edit => {
                 let src = if it.a.is_some() { &it.a } else { &it.b };
-                ("edit", take(src, "adjudicated")?)
+                ("edit", vec![take(src, "adjudicated")?])
             }
         };
-        self.record(&it.key(), decision)?;
+        let wrote: Vec<String> = wrote.into_iter().flatten().collect();
+        let selected = wrote.first().cloned();
+        self.record(&it.key(), decision, wrote)?;
         Ok(Outcome { decision, selected })
+    }
+
+    /// Deletes from `consensus` what the item's earlier decision wrote, and any copy of the
+    /// item's own events (a copy journaled just before a crash that lost its decision line).
+    fn undo_earlier(&self, consensus: &mut Store, it: &Item) -> Result<(), AdjudicateError> {
+        let earlier = self.decided.get(&it.key()).map(|d| d.wrote.iter());
+        let own = [&it.a, &it.b].into_iter().flatten().map(|e| &e.id);
+        let ids: HashSet<&String> = earlier.into_iter().flatten().chain(own).collect();
+        for id in ids {
+            consensus.delete(id)?;
+        }
+        Ok(())
     }
 
     /// Agreed events go into the consensus automatically, once, marked as from both.
@@ -61,19 +77,25 @@ impl Session {
             .collect();
         for (key, e) in agreed {
             if !have.contains(&e.id) {
-                copy_in(consensus, &Some(e), "both", &self.adjudicator)?;
+                copy_in(consensus, &Some(e.clone()), "both", &self.adjudicator)?;
             }
-            self.record(&key, "agree")?;
+            self.record(&key, "agree", vec![e.id])?;
         }
         Ok(())
     }
 
-    fn record(&mut self, key: &str, decision: &str) -> Result<(), AdjudicateError> {
+    fn record(
+        &mut self,
+        key: &str,
+        decision: &str,
+        wrote: Vec<String>,
+    ) -> Result<(), AdjudicateError> {
         let d = Decision {
             key: key.to_string(),
             decision: decision.to_string(),
             adjudicator: self.adjudicator.clone(),
             time: now(),
+            wrote,
         };
         self.log.append(&d)?;
         self.decided.insert(key.to_string(), d);

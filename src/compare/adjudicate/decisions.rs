@@ -1,6 +1,7 @@
 //! `REC.consensus.decisions.jsonl`: every decision, rejections included, one JSON line each,
 //! appended and made durable (fsync) before the screen confirms it. The file is never
-//! rewritten; on replay the latest decision for an item wins.
+//! rewritten; on replay the latest decision for an item wins, and each decision names the
+//! consensus events it wrote, so a later decision can replace them.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -20,6 +21,10 @@ pub struct Decision {
     pub decision: String,
     pub adjudicator: String,
     pub time: String,
+    /// The ids of the consensus events this decision wrote: deciding the item again removes
+    /// them first. (Files from before this field replay with none.)
+    #[serde(default)]
+    pub wrote: Vec<String>,
 }
 
 /// The decisions file, open for appending.

@@ -111,6 +111,8 @@ impl Session {
                     .map(|e| (e.id.clone(), it.status))
             })
             .collect();
+        // The adjudicator is who the consensus edits are attributed to in its journal.
+        consensus.author = setup.adjudicator.to_string();
         let mut s = Session {
             reader_a: setup.reader_a.to_string(),
             reader_b: setup.reader_b.to_string(),
@@ -163,6 +165,27 @@ impl Session {
         self.disagreements()
             .map(|(k, _)| k)
             .find(|&k| !self.is_decided(k))
+    }
+
+    /// The first undecided disagreement after item `k`, wrapping around; None when every
+    /// disagreement is decided.
+    pub fn next_open(&self, k: usize) -> Option<usize> {
+        let list: Vec<usize> = self.disagreements().map(|(j, _)| j).collect();
+        let from = list.partition_point(|&j| j <= k);
+        list[from..]
+            .iter()
+            .chain(&list[..from])
+            .copied()
+            .find(|&j| !self.is_decided(j))
+    }
+
+    /// The disagreement at time `t`: the one whose span, widened by the pairing tolerance,
+    /// holds `t`, the nearest onset first.
+    pub fn at(&self, t: f64) -> Option<usize> {
+        self.disagreements()
+            .filter(|(_, it)| it.onset() - self.tol_s <= t && t <= it.end() + self.tol_s)
+            .min_by(|(_, x), (_, y)| (x.onset() - t).abs().total_cmp(&(y.onset() - t).abs()))
+            .map(|(k, _)| k)
     }
 
     /// The disagreement after (or before) the current one, decided or not, wrapping around.
