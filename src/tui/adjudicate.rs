@@ -40,10 +40,16 @@ pub fn start(app: &mut App, setup: &Setup) -> Result<(), String> {
         (format!("A {}", setup.reader_a), session.events_a.clone()),
         (format!("B {}", setup.reader_b), session.events_b.clone()),
     ];
-    let (done, total) = session.progress();
+    // The progress is on the status line; the message says what is current.
     app.message = Some(format!(
-        "adjudicating {} vs {}: {done} of {total} disagreements resolved",
-        setup.reader_a, setup.reader_b
+        "adjudicating {} vs {}: {}",
+        sanitize(setup.reader_a),
+        sanitize(setup.reader_b),
+        session
+            .current
+            .map_or("every disagreement is decided".into(), |k| describe(
+                &session, k
+            ))
     ));
     let at = session.current.map(|k| session.items[k].onset());
     app.adjudication = Some(Adjudication {
@@ -89,41 +95,55 @@ impl App {
         self.view.jump(t);
     }
 
-    /// Resolves the current disagreement into the consensus.
+    /// The disagreement the decision keys act on: the one under the cursor (after a jump or
+    /// a scroll), else the current one while it is in view.
+    fn target(&self) -> Option<usize> {
+        let adj = self.adjudication.as_ref()?;
+        let v = &self.view;
+        adj.at(v.cursor_s).or(adj.current.filter(|&k| {
+            let it = &adj.items[k];
+            it.end() >= v.start_s && it.onset() <= v.end_s()
+        }))
+    }
+
+    /// Resolves the disagreement under the cursor into the consensus (replacing an earlier
+    /// decision on it), then moves to the next undecided one.
     pub fn resolve(&mut self, choice: Choice) {
+        let target = self.target();
         let (Some(adj), Some(ann)) = (self.adjudication.as_mut(), self.annot.as_mut()) else {
             self.message = Some("not adjudicating: open with --compare A B".into());
             return;
         };
-        let Some(k) = adj.current else {
-            self.message = Some("no disagreement selected: d goes to the next".into());
+        let Some(k) = target else {
+            self.message = Some("no disagreement under the cursor: d goes to the next".into());
             return;
         };
-        match adj.session.decide(&mut ann.store, k, choice) {
-            Ok(out) => {
-                if let Some(id) = out.selected {
-                    ann.selected = Some(id);
-                }
-                let (done, total) = adj.progress();
-                self.message = Some(format!(
-                    "{}: {done} of {total} resolved{}",
-                    out.decision,
-                    if choice == Choice::Edit {
-                        " (the copy is selected: move, resize, relabel)"
-                    } else {
-                        ""
-                    }
-                ));
-                if choice != Choice::Edit {
-                    self.next_disagreement(true);
-                    if let Some(a) = self.adjudication.as_ref() {
-                        let (done, total) = a.progress();
-                        let m = self.message.take().unwrap_or_default();
-                        self.message = Some(format!("{m}  [{done}/{total}]"));
-                    }
-                }
+        adj.current = Some(k);
+        let out = match adj.session.decide(&mut ann.store, k, choice) {
+            Ok(out) => out,
+            Err(e) => {
+                self.message = Some(format!("NOT SAVED: {}", sanitize(&e.to_string())));
+                return;
             }
-            Err(e) => self.message = Some(format!("NOT SAVED: {}", sanitize(&e.to_string()))),
+        };
+        if let Some(id) = out.selected {
+            ann.selected = Some(id);
+        }
+        if choice == Choice::Edit {
+            self.message = Some(format!(
+                "{}: the copy is selected (move, resize, relabel)",
+                out.decision
+            ));
+            return;
+        }
+        match adj.next_open(k) {
+            Some(next) => {
+                adj.current = Some(next);
+                let t = adj.items[next].onset();
+                self.message = Some(format!("{}; next: {}", out.decision, describe(adj, next)));
+                self.view.jump(t);
+            }
+            None => self.message = Some(format!("{}; every disagreement is decided", out.decision)),
         }
     }
 }

@@ -568,7 +568,7 @@ pub fn status_line(app: &App) -> String {
         .map_or("", |m| m.name.as_str());
     let adj = app.adjudication.as_ref().map_or(String::new(), |a| {
         let (done, total) = a.progress();
-        format!(" │ resolved {done} of {total}")
+        format!("resolved {done} of {total} │ ")
     });
     let hr = super::freq::beats(app)
         .and_then(|b| super::freq::mean_hr_in_view(app, &b))
@@ -581,9 +581,11 @@ pub fn status_line(app: &App) -> String {
         String::new()
     };
     format!(
-        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}{}",
+        " {} │ {} │ {}{}{} │ {} │ {} │ {} │ {} │ {}{}{}",
         app.file_name,
         app.reader,
+        // Adjudicating, the progress goes first: messages are drawn over the right end.
+        adj,
         hms_label(v.cursor_s, true),
         clock,
         span_label(v.span_s),
@@ -592,7 +594,6 @@ pub fn status_line(app: &App) -> String {
         montage,
         app.mode.name(),
         hr,
-        adj,
         building
     )
 }
