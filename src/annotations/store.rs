@@ -169,6 +169,8 @@ pub use lock::Lock;
 pub struct Store {
     pub paths: Paths,
     pub reader: String,
+    /// Who the journal attributes edits to: the reader, or the adjudicator for the consensus.
+    pub author: String,
     pub provenance: Provenance,
     events: Vec<Event>,
     /// Each entry is one undo step: one edit, or a group (a batch import) undone at once.
@@ -232,6 +234,7 @@ impl Store {
         let store = Store {
             paths,
             reader: reader.to_string(),
+            author: reader.to_string(),
             provenance,
             events,
             undo: Vec::new(),
@@ -300,7 +303,7 @@ impl Store {
         let entry = JournalEntry {
             seq,
             time: now(),
-            reader: self.reader.clone(),
+            reader: self.author.clone(),
             action: action.to_string(),
             id: id.to_string(),
             before,

@@ -48,6 +48,9 @@ pub struct ViewArgs {
     /// Who adjudicates (default: the reader name).
     #[arg(long, value_name = "NAME")]
     pub adjudicator: Option<String>,
+    /// Adjudication: seconds two readers' events may differ by and still pair (default 1).
+    #[arg(long, value_name = "SECONDS")]
+    pub pair_tolerance: Option<f64>,
 }
 
 impl ViewArgs {
@@ -92,6 +95,7 @@ impl ViewArgs {
                 _ => None,
             }),
             adjudicator: self.adjudicator.clone(),
+            pair_tolerance_s: self.pair_tolerance,
         })
     }
 }

@@ -14,6 +14,7 @@
 //! Matching is by sorted sweeps and binary searches, never all pairs, so two readers with a
 //! million events each compare in well under a second.
 
+pub mod adjudicate;
 pub mod batch;
 pub mod beat;
 pub mod epoch;

@@ -48,6 +48,8 @@ pub struct Options {
     pub compare: Option<(String, String)>,
     /// Who adjudicates (default: the reader).
     pub adjudicator: Option<String>,
+    /// Seconds two readers' events may differ by and still pair (default 1 s).
+    pub pair_tolerance_s: Option<f64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,14 +93,18 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
             .or_else(|| opts.reader.clone())
             .unwrap_or_else(|| "adjudicator".into());
         attach_annotations(&mut app, crate::annotations::store::CONSENSUS, opts)?;
-        adjudicate::start(
-            &mut app,
-            a,
-            b,
-            &adjudicator,
-            opts.annotations_dir.as_deref(),
-        )
-        .map_err(TuiError::Usage)?;
+        let rec_path = app.rec.path.clone();
+        let setup = adjudicate::Setup {
+            recording: &rec_path,
+            dir: opts.annotations_dir.as_deref(),
+            reader_a: a,
+            reader_b: b,
+            adjudicator: &adjudicator,
+            tol_s: opts
+                .pair_tolerance_s
+                .unwrap_or(crate::compare::adjudicate::DEFAULT_TOLERANCE_S),
+        };
+        adjudicate::start(&mut app, &setup).map_err(TuiError::Usage)?;
         if let Some(ann) = app.annot.as_mut() {
             ann.adjudicator = Some(adjudicator.clone());
         }

@@ -1,6 +1,7 @@
 //! Small EDF-family files made with sigmark's own writer, for tests of variants and bad input.
 #![allow(dead_code)]
 
+pub mod adjudication;
 pub mod tmux;
 
 use chrono::NaiveDate;

@@ -566,7 +566,7 @@ pub fn status_line(app: &App) -> String {
         .map_or("", |m| m.name.as_str());
     let adj = app.adjudication.as_ref().map_or(String::new(), |a| {
         let (done, total) = a.progress();
-        format!(" │ resolved {done} of {total}")
+        format!("resolved {done} of {total} │ ")
     });
     let hr = super::freq::beats(app)
         .and_then(|b| super::freq::mean_hr_in_view(app, &b))
@@ -579,9 +579,11 @@ pub fn status_line(app: &App) -> String {
         String::new()
     };
     format!(
-        " {} │ {} │ {}{} │ {} │ {} │ {} │ {} │ {}{}{}{}",
+        " {} │ {} │ {}{}{} │ {} │ {} │ {} │ {} │ {}{}{}",
         app.file_name,
         app.reader,
+        // Adjudicating, the progress goes first: messages are drawn over the right end.
+        adj,
         format_offset(v.cursor_s, places),
         clock,
         window_label(v),
@@ -590,7 +592,6 @@ pub fn status_line(app: &App) -> String {
         montage,
         app.mode.name(),
         hr,
-        adj,
         building
     )
 }
@@ -891,7 +892,7 @@ fn draw_disagreements(buf: &mut Buffer, lanes: Rect, app: &App) {
         let decided = adj
             .decided
             .get(&it.key())
-            .map_or(String::new(), |d| format!(" [{d}]"));
+            .map_or(String::new(), |d| format!(" [{}]", d.decision));
         let line = format!(
             "{} {:<13} A {} / B {}{decided}",
             format_offset(it.onset(), decimals(&app.view)),
