@@ -135,21 +135,39 @@ pub fn match_points(a: &[f64], b: &[f64], window_s: f64) -> u64 {
         .chain(b.iter().map(|&t| (t, false)))
         .collect();
     all.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let w = window_s + EDGE_S;
+    // Points separated by a gap wider than the window can never pair across it: each run
+    // between such gaps is matched alone, and the common run, one point of each reader, at
+    // once.
+    let mut pairs = 0;
+    let mut start = 0;
+    for k in 1..=all.len() {
+        if k < all.len() && all[k].0 - all[k - 1].0 <= w {
+            continue;
+        }
+        let run = &all[start..k];
+        pairs += match run {
+            [x, y] => u64::from(x.1 != y.1),
+            [_] => 0,
+            _ => match_run(run, w),
+        };
+        start = k;
+    }
+    pairs
+}
+
+/// Nearest-first pairing within one run of points in time order (see the module's comment).
+fn match_run(all: &[(f64, bool)], w: f64) -> u64 {
     let n = all.len();
     let mut prev: Vec<Option<usize>> = (0..n).map(|i| i.checked_sub(1)).collect();
     let mut next: Vec<Option<usize>> = (0..n).map(|i| (i + 1 < n).then_some(i + 1)).collect();
     let mut paired = vec![false; n];
-    let mut heap = BinaryHeap::new();
-    let push = |heap: &mut BinaryHeap<Reverse<Pair>>, i: usize, j: usize| {
+    let candidate = |i: usize, j: usize| {
         let (x, y) = (all[i], all[j]);
         let d = y.0 - x.0;
-        if x.1 != y.1 && d <= window_s + EDGE_S {
-            heap.push(Reverse(Pair(d, x.0, i, j)));
-        }
+        (x.1 != y.1 && d <= w).then_some(Reverse(Pair(d, x.0, i, j)))
     };
-    for i in 1..n {
-        push(&mut heap, i - 1, i);
-    }
+    let mut heap: BinaryHeap<_> = (1..n).filter_map(|i| candidate(i - 1, i)).collect();
     let mut pairs = 0;
     while let Some(Reverse(Pair(_, _, i, j))) = heap.pop() {
         if paired[i] || paired[j] || next[i] != Some(j) {
@@ -165,8 +183,8 @@ pub fn match_points(a: &[f64], b: &[f64], window_s: f64) -> u64 {
         if let Some(q) = q {
             prev[q] = p;
         }
-        if let (Some(p), Some(q)) = (p, q) {
-            push(&mut heap, p, q);
+        if let Some(c) = p.zip(q).and_then(|(p, q)| candidate(p, q)) {
+            heap.push(c);
         }
     }
     pairs
