@@ -9,7 +9,7 @@ use super::CliError;
 use crate::annotations::store::check_reader;
 use crate::compare::batch::{self, BatchJson};
 use crate::compare::report::{to_json, Report};
-use crate::compare::rows::{self, CSV_HEADER};
+use crate::compare::rows;
 use crate::compare::{summary, text};
 use crate::compare::{BeatParams, CompareError, EventParams, Mode, Settings};
 
@@ -56,6 +56,10 @@ pub struct Args {
     /// Event mode: split events longer than this.
     #[arg(long, value_name = "S")]
     pub max_duration: Option<f64>,
+    /// Event mode: labels whose events are mostly points are matched one-to-one, nearest
+    /// first, within this many seconds (EC57: 0.15); the others by overlap.
+    #[arg(long, default_value_t = 0.15, value_name = "S")]
+    pub point_window: f64,
     /// Beat mode: match window in seconds (EC57: 0.15).
     #[arg(long, default_value_t = 0.15, value_name = "S")]
     pub window: f64,
@@ -103,6 +107,7 @@ fn settings(args: &Args) -> Result<Settings, CliError> {
             start_s: args.start,
         },
         epoch_s: args.epoch,
+        point_window_s: Some(args.point_window),
     };
     s.check().map_err(fail)?;
     Ok(s)
@@ -127,6 +132,9 @@ fn files(args: &Args, tables: &[PathBuf], settings: &Settings) -> Result<(), Cli
         ));
     }
     let mut c = batch::compare_files(tables, args.recording.as_deref(), settings).map_err(fail)?;
+    if let Some(rec) = &args.recording {
+        c.duration_source = format!("--recording {}", rec.display());
+    }
     if tables.len() > 2 && (c.event.is_some() || c.beat.is_some()) {
         c.notes
             .push("event and beat modes compare the first two tables (A and B)".into());
@@ -134,7 +142,7 @@ fn files(args: &Args, tables: &[PathBuf], settings: &Settings) -> Result<(), Cli
     let out = if args.json {
         to_json(&Report::new(&c)).map_err(std::io::Error::other)? + "\n"
     } else if args.csv {
-        csv(rows::csv_rows("", &c))?
+        csv(rows::csv_table("", &c))?
     } else {
         text::render(&c)
     };
@@ -168,17 +176,17 @@ fn directory(args: &Args, dir: &std::path::Path, settings: &Settings) -> Result<
     let out = if args.json {
         to_json(&BatchJson::new(&b)).map_err(std::io::Error::other)? + "\n"
     } else if args.csv {
-        csv(rows::batch_csv_rows(&b))?
+        csv(rows::batch_csv_table(&b))?
     } else {
         summary::render_batch(&b)
     };
     emit(&out)
 }
 
-fn csv(rows: Vec<Vec<String>>) -> Result<String, CliError> {
+fn csv((header, rows): (Vec<&str>, Vec<Vec<String>>)) -> Result<String, CliError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| CliError::Output(std::io::Error::other(e));
-    w.write_record(CSV_HEADER).map_err(err)?;
+    w.write_record(header).map_err(err)?;
     for r in rows {
         w.write_record(&r).map_err(err)?;
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::input::{self, Table};
+use super::locate;
 use super::report::{BeatJson, EpochJson, EventJson, Report};
 use super::{choose_modes, compare, BeatResult, CompareError, Comparison, EpochResult};
 use super::{EventResult, Settings};
@@ -29,25 +30,41 @@ pub fn compare_files(
     compare_tables(&tables, recording, settings)
 }
 
-/// As [`compare_files`], for tables already read.
+/// As [`compare_files`], for tables already read. Without a recording, the one the tables'
+/// provenance files name is used when it lies beside them ([`locate`]).
 pub fn compare_tables(
     tables: &[Table],
     recording: Option<&Path>,
     settings: &Settings,
 ) -> Result<Comparison, CompareError> {
     let mut notes = Vec::new();
-    let duration = match recording {
+    let (duration, used, source) = match recording {
         Some(rec) => {
             let sha = input::sha256_file(rec)?;
             for t in tables {
                 notes.extend(input::check_provenance(&t.path, rec, &sha)?);
             }
-            Some(crate::open(rec)?.duration_s)
+            let source = format!("the recording {}", rec.display());
+            (
+                Some(crate::open(rec)?.duration_s),
+                Some(rec.to_path_buf()),
+                Some(source),
+            )
         }
-        None => None,
+        None => match locate::from_sidecars(tables, &mut notes) {
+            Some(l) => (
+                Some(l.duration_s),
+                Some(l.recording.clone()),
+                Some(l.source()),
+            ),
+            None => (None, None, None),
+        },
     };
     let mut c = compare(tables, duration, settings)?;
-    c.recording = recording.map(Path::to_path_buf);
+    c.recording = used;
+    if let Some(source) = source {
+        c.duration_source = source;
+    }
     c.notes.extend(notes);
     Ok(c)
 }
@@ -135,10 +152,14 @@ pub fn run(dir: &Path, readers: &[String], settings: &Settings) -> Result<Batch,
     let mut rows = Vec::new();
     for (f, tables) in &loaded {
         let mut c = compare_tables(tables, f.recording.as_deref(), &settings)?;
-        if f.recording.is_none() {
-            c.notes.push(
+        match &f.recording {
+            Some(rec) => {
+                c.duration_source = format!("the recording {}, beside the tables", rec.display())
+            }
+            None if c.recording.is_none() => c.notes.push(
                 "no recording beside the tables; the duration is the latest event end".into(),
-            );
+            ),
+            None => {}
         }
         rows.push((f.stem.clone(), c));
     }

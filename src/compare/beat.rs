@@ -95,6 +95,9 @@ pub struct BeatResult {
     pub params: BeatParams,
     pub end_s: f64,
     pub matrix: [[u64; 6]; 6],
+    /// Why nothing was scored, when nothing was: the recording ends before the start, or
+    /// every beat lies before it. Reports say so instead of printing zeros.
+    pub skipped: Option<String>,
 }
 
 /// VEB or SVEB figures as bxb prints them.
@@ -179,6 +182,9 @@ impl BeatResult {
             }
         }
         self.end_s += o.scored_s();
+        if o.skipped.is_none() {
+            self.skipped = None;
+        }
     }
 }
 
@@ -231,6 +237,7 @@ pub fn compare(a: &[Mark], b: &[Mark], p: &BeatParams, end_s: f64) -> BeatResult
         params: *p,
         end_s: end_s.max(p.start_s),
         matrix: [[0; 6]; 6],
+        skipped: None,
     };
     let (w, start) = (p.window_s, p.start_s);
     let refs = beats(a);
@@ -261,7 +268,28 @@ pub fn compare(a: &[Mark], b: &[Mark], p: &BeatParams, end_s: f64) -> BeatResult
     while r.now() <= end_s || t.now() <= end_s {
         sweep_step(&mut r, &mut t, w, &mut out.matrix);
     }
+    out.skipped = skipped(&out, end_s, first + first_test);
     out
+}
+
+/// Why nothing was scored, if nothing was: `end_s` is the duration used, `before` the beats
+/// (both readers) before the start.
+fn skipped(r: &BeatResult, end_s: f64, before: usize) -> Option<String> {
+    let scored: u64 = r.matrix.iter().flatten().sum();
+    let start = r.params.start_s;
+    if start > 0.0 && end_s <= start {
+        Some(format!(
+            "nothing was scored: the duration ({end_s:.1} s) ends before scoring starts at \
+             {start} s (bxb's learning period; --start 0 scores from the beginning)"
+        ))
+    } else if scored == 0 && before > 0 {
+        Some(format!(
+            "nothing was scored: all {before} beats lie before scoring starts at {start} s \
+             (bxb's learning period; --start 0 scores from the beginning)"
+        ))
+    } else {
+        None
+    }
 }
 
 /// bxb: a test beat within the match window after the start that matches the first reference

@@ -22,6 +22,8 @@ pub mod event;
 pub mod input;
 pub mod interval;
 pub mod kappa;
+pub mod locate;
+pub mod points;
 pub mod report;
 pub mod rows;
 pub mod summary;
@@ -96,13 +98,28 @@ pub enum Mode {
 }
 
 /// Everything a comparison can be asked; `modes` empty means "choose from the tables".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub modes: Vec<Mode>,
     pub event: EventParams,
     pub beat: BeatParams,
     /// Epoch length; `None`: 30 s when every label is a sleep stage, else 1 s.
     pub epoch_s: Option<f64>,
+    /// Event mode: labels that are mostly points are matched one-to-one within this many
+    /// seconds ([`points`]); `None`: every label by overlap. Default EC57's 0.150 s.
+    pub point_window_s: Option<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            modes: Vec::new(),
+            event: EventParams::default(),
+            beat: BeatParams::default(),
+            epoch_s: None,
+            point_window_s: Some(points::EC57_WINDOW_S),
+        }
+    }
 }
 
 impl Settings {
@@ -114,6 +131,13 @@ impl Settings {
             if !(e.is_finite() && e > 0.0) {
                 return Err(CompareError::Settings(format!(
                     "--epoch {e}: give a number of seconds > 0"
+                )));
+            }
+        }
+        if let Some(w) = self.point_window_s {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(CompareError::Settings(format!(
+                    "--point-window {w}: give a number of seconds >= 0"
                 )));
             }
         }
@@ -138,6 +162,9 @@ pub struct Comparison {
     pub recording: Option<PathBuf>,
     pub duration_s: f64,
     pub duration_from: DurationFrom,
+    /// Where the duration came from, in words ("--recording", the table's provenance file, or
+    /// the latest event end).
+    pub duration_source: String,
     pub notes: Vec<String>,
     pub event: Option<EventResult>,
     pub beat: Option<BeatResult>,
@@ -205,13 +232,24 @@ pub fn compare(
         recording: None,
         duration_s,
         duration_from,
+        duration_source: match duration_from {
+            DurationFrom::Recording => "the recording".into(),
+            DurationFrom::Events => "the latest event end".into(),
+        },
         notes: tables.iter().flat_map(|t| t.notes.clone()).collect(),
         event: None,
         beat: None,
         epoch: None,
     };
     if modes.contains(&Mode::Event) {
-        out.event = Some(event::compare(a, b, &settings.event, duration_s)?);
+        let w = settings.point_window_s;
+        out.event = Some(event::compare_with_window(
+            a,
+            b,
+            &settings.event,
+            w,
+            duration_s,
+        )?);
     }
     if modes.contains(&Mode::Beat) {
         out.beat = Some(beat::compare(a, b, &settings.beat, duration_s));

@@ -4,7 +4,10 @@
 //! "per_label", "confusion"}}`, a mode that was not run being absent. COUNTS are `tp`, `fp`,
 //! `fn`, `sensitivity`, `ppv`, `f1`, `fp_per_24h` (fractions, not percent; `null` where
 //! undefined) and the event totals they come from; `percent_agreement` alone is in percent, as
-//! its name says.
+//! its name says. Event mode's per-label COUNTS also say how the label was matched: `rule`
+//! (`overlap` or `window 0.150 s`), with `points` and `intervals` (both readers). Beat mode
+//! says `skipped` (and a `reason`) when nothing was scored. `duration_source` says where
+//! `duration_s` came from.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +16,7 @@ use serde::Serialize;
 use super::beat::{BeatResult, ClassCounts, CLASSES};
 use super::epoch::EpochResult;
 use super::event::{Counts, Durations, EventResult};
+use super::points::LabelRule;
 use super::{Comparison, DurationFrom};
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +32,26 @@ pub struct CountsJson {
     pub ref_events: u64,
     pub test_events: u64,
     pub test_matched: u64,
+    /// Event mode, per label: how it was matched.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleJson {
+    pub rule: String,
+    pub points: u64,
+    pub intervals: u64,
+}
+
+impl RuleJson {
+    fn new(r: &LabelRule) -> RuleJson {
+        RuleJson {
+            rule: r.rule.to_string(),
+            points: r.points,
+            intervals: r.intervals,
+        }
+    }
 }
 
 impl CountsJson {
@@ -43,6 +67,7 @@ impl CountsJson {
             ref_events: c.ref_events,
             test_events: c.test_events,
             test_matched: c.test_matched,
+            rule: None,
         }
     }
 }
@@ -83,6 +108,8 @@ pub struct EventParamsJson {
     pub tolerance_after_s: f64,
     pub merge_gap_s: Option<f64>,
     pub max_duration_s: Option<f64>,
+    /// Labels that are mostly points are matched one-to-one within this (`null`: by overlap).
+    pub point_window_s: Option<f64>,
     pub duration_s: f64,
 }
 
@@ -102,9 +129,14 @@ pub struct DurationsJson {
     pub per_label: BTreeMap<String, DurationJson>,
 }
 
-fn per_label(m: &BTreeMap<String, Counts>, d: f64) -> BTreeMap<String, CountsJson> {
+fn per_label(r: &EventResult, reversed: bool) -> BTreeMap<String, CountsJson> {
+    let m = if reversed { &r.reversed } else { &r.forward };
     m.iter()
-        .map(|(l, c)| (l.clone(), CountsJson::new(c, d)))
+        .map(|(l, c)| {
+            let mut j = CountsJson::new(c, r.duration_s);
+            j.rule = r.rules.get(l).map(RuleJson::new);
+            (l.clone(), j)
+        })
         .collect()
 }
 
@@ -124,15 +156,16 @@ impl EventJson {
                 tolerance_after_s: p.tolerance_after_s,
                 merge_gap_s: p.merge_gap_s,
                 max_duration_s: p.max_duration_s,
+                point_window_s: r.point_window_s,
                 duration_s: d,
             },
             reference: "A",
             overall: CountsJson::new(&r.overall(false), d),
-            per_label: per_label(&r.forward, d),
+            per_label: per_label(r, false),
             reversed: Direction {
                 reference: "B",
                 overall: CountsJson::new(&r.overall(true), d),
-                per_label: per_label(&r.reversed, d),
+                per_label: per_label(r, true),
             },
             duration: DurationsJson {
                 overall: DurationJson::new(&r.overall_durations()),
@@ -181,6 +214,10 @@ pub struct BeatJson {
     pub start_s: f64,
     pub end_s: f64,
     pub learning_period: String,
+    /// Whether nothing was scored (the statistics below are then empty), and why.
+    pub skipped: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     pub qrs: CountsJson,
     pub veb: ClassJson,
     pub sveb: ClassJson,
@@ -200,6 +237,8 @@ impl BeatJson {
             start_s: r.params.start_s,
             end_s: r.end_s,
             learning_period: learning_period(r.params.start_s),
+            skipped: r.skipped.is_some(),
+            reason: r.skipped.clone(),
             qrs: CountsJson::new(&r.qrs(), r.scored_s()),
             veb: ClassJson::new(&r.veb(), true),
             sveb: ClassJson::new(&r.sveb(), false),
@@ -278,6 +317,7 @@ pub struct Report {
     pub recording_file: Option<String>,
     pub duration_s: f64,
     pub duration_from: DurationFrom,
+    pub duration_source: String,
     pub notes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<EventJson>,
@@ -301,6 +341,7 @@ impl Report {
             recording_file: c.recording.as_ref().map(|p| p.display().to_string()),
             duration_s: c.duration_s,
             duration_from: c.duration_from,
+            duration_source: c.duration_source.clone(),
             notes: c.notes.clone(),
             event: c.event.as_ref().map(EventJson::new),
             beat: c.beat.as_ref().map(BeatJson::new),

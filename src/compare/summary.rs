@@ -8,7 +8,7 @@ use super::batch::{Average, Batch, ClassAverage, Gross, Stats};
 use super::beat::BeatResult;
 use super::epoch::EpochResult;
 use super::report::learning_period;
-use super::text::{cell, counts_row, event_parameters, letter, num, pct, wrap};
+use super::text::{cell, counts_row, event_parameters, letter, num, pct, rules_lines, wrap};
 use super::text::{EVENT_HEADER, LABEL};
 use crate::text::sanitize;
 
@@ -57,6 +57,7 @@ fn event_rows(s: &mut String, b: &Batch, gross: &Gross, average: &Average) {
         return;
     };
     let _ = writeln!(s, "\n{}", wrap(&event_parameters(&g.params)));
+    let _ = writeln!(s, "{}", rules_lines(g));
     for (reversed, name, stats) in [
         (false, "A", &avg.overall),
         (true, "B", &avg.reversed.overall),
@@ -130,7 +131,14 @@ fn beat_rows(s: &mut String, b: &Batch, gross: &Gross, average: &Average) {
         "recording"
     );
     for (stem, r) in each(b, |c| c.beat.as_ref()) {
-        let _ = writeln!(s, "{stem:<NAME$}{}", beat_result_cells(r));
+        match &r.skipped {
+            Some(why) => {
+                let _ = writeln!(s, "{stem:<NAME$}{}", cell(why, 100 - NAME));
+            }
+            None => {
+                let _ = writeln!(s, "{stem:<NAME$}{}", beat_result_cells(r));
+            }
+        }
     }
     let _ = writeln!(s, "{:<NAME$}{}", "gross", beat_result_cells(g));
     let cells = beat_cells(&avg.qrs, &avg.veb, &avg.sveb);

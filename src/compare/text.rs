@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use super::beat::{BeatResult, ClassCounts, CLASSES};
 use super::epoch::EpochResult;
 use super::event::{Counts, Durations, EventParams, EventResult};
+use super::points::{LabelRule, Rule};
 use super::report::learning_period;
-use super::{Comparison, DurationFrom};
+use super::Comparison;
 use crate::text::sanitize;
 
 /// Width of the label column.
@@ -62,19 +63,15 @@ pub fn render(c: &Comparison) -> String {
             sanitize(&path.display().to_string())
         );
     }
-    let _ = match (&c.recording, c.duration_from) {
-        (Some(r), DurationFrom::Recording) => writeln!(
-            s,
-            "recording {}, {:.1} s",
-            sanitize(&r.display().to_string()),
-            c.duration_s
-        ),
-        _ => writeln!(
-            s,
-            "duration {:.1} s: the latest event end (no --recording)",
-            c.duration_s
-        ),
-    };
+    let _ = writeln!(
+        s,
+        "{}",
+        wrap(&format!(
+            "duration {:.1} s, from {}",
+            c.duration_s,
+            sanitize(&c.duration_source)
+        ))
+    );
     for n in &c.notes {
         let _ = writeln!(s, "note: {}", sanitize(n));
     }
@@ -137,8 +134,43 @@ fn durations_cells(d: &Durations) -> String {
     )
 }
 
+/// Which rule each label got, in words: a heading, then one line per rule with its labels
+/// (and how a label's fewer kind of event was taken).
+pub(super) fn rules_lines(e: &EventResult) -> String {
+    let window = e
+        .point_window_s
+        .map_or_else(|| "none".to_string(), |w| format!("{w:.3} s"));
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (label, r) in &e.rules {
+        let key = r.describe();
+        let name = cell(label, LABEL);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(name),
+            None => groups.push((key, vec![name])),
+        }
+    }
+    let mut out = wrap(&format!(
+        "matching per label (point window {window}: labels mostly of points are paired \
+         one-to-one, nearest first, within it; the others by overlap):"
+    ));
+    for (k, v) in groups {
+        out.push('\n');
+        out.push_str("  ");
+        out.push_str(&wrap(&format!("{k}: {}", v.join(", "))));
+    }
+    out
+}
+
+/// Whether any label was matched within the point window.
+pub fn any_window(rules: &std::collections::BTreeMap<String, LabelRule>) -> bool {
+    rules
+        .values()
+        .any(|r| matches!(r.rule, Rule::Window(_) | Rule::Mixed))
+}
+
 fn event_section(s: &mut String, e: &EventResult) {
     let _ = writeln!(s, "{}", wrap(&event_parameters(&e.params)));
+    let _ = writeln!(s, "{}", rules_lines(e));
     let _ = writeln!(s, "ref  {:<LABEL$}{EVENT_HEADER}  ovl/A%  ovl/B%", "label");
     for (reference, map, reversed) in [("A", &e.forward, false), ("B", &e.reversed, true)] {
         for (label, c) in map {
@@ -217,6 +249,10 @@ fn beat_section(s: &mut String, b: &BeatResult) {
         learning_period(b.params.start_s)
     );
     let _ = writeln!(s, "{}", wrap(&head));
+    if let Some(why) = &b.skipped {
+        let _ = writeln!(s, "{}", wrap(why));
+        return;
+    }
     let _ = write!(s, "A \\ B ");
     for c in CLASSES {
         let _ = write!(s, "{c:>9}");
