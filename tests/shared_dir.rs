@@ -190,7 +190,7 @@ fn two_accounts_share_one_annotation_directory() {
     s.session(
         &u2,
         "--reader adj --compare r1 r2 --adjudicator adj",
-        &[(vec!["M-a"], "[1/2]".into())],
+        &[(vec!["M-a"], "resolved 1 of 2".into())],
     );
     s.check("consensus.events.tsv", 0o664, &u2);
     assert_eq!(s.onsets("consensus.events.tsv"), vec![(30.0, "PVC".into())]);
