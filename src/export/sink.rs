@@ -249,21 +249,5 @@ impl Sink for TextSink {
     }
 }
 
-/// Tab, newline, carriage return and backslash as `\t`, `\n`, `\r`, `\\` (as the events tables
-/// write them), so a TSV row is one line.
-pub fn escape(s: &str) -> String {
-    if !s.contains(['\\', '\t', '\n', '\r']) {
-        return s.to_string();
-    }
-    let mut o = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\\' => o.push_str("\\\\"),
-            '\t' => o.push_str("\\t"),
-            '\n' => o.push_str("\\n"),
-            '\r' => o.push_str("\\r"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+/// TSV cells are escaped as the events tables escape them (the one codec), so a row is one line.
+pub use crate::annotations::table::escape;
