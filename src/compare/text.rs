@@ -161,13 +161,6 @@ pub(super) fn rules_lines(e: &EventResult) -> String {
     out
 }
 
-/// Whether any label was matched within the point window.
-pub fn any_window(rules: &std::collections::BTreeMap<String, LabelRule>) -> bool {
-    rules
-        .values()
-        .any(|r| matches!(r.rule, Rule::Window(_) | Rule::Mixed))
-}
-
 fn event_section(s: &mut String, e: &EventResult) {
     let _ = writeln!(s, "{}", wrap(&event_parameters(&e.params)));
     let _ = writeln!(s, "{}", rules_lines(e));
