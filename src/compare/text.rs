@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use super::beat::{BeatResult, ClassCounts, CLASSES};
 use super::epoch::EpochResult;
 use super::event::{Counts, Durations, EventParams, EventResult};
-use super::points::{LabelRule, Rule};
 use super::report::learning_period;
 use super::Comparison;
 use crate::text::sanitize;
