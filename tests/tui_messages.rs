@@ -66,7 +66,7 @@ fn frame(app: &mut App, w: u16, h: u16) -> String {
 #[test]
 fn the_wheel_does_not_scroll_while_the_terminal_is_too_small() {
     let mut app = App::new(
-        sigmark::open(&demo()).unwrap(),
+        sigmark::open(demo()).unwrap(),
         Keymap::shipped().unwrap(),
         Theme::new(ColorMode::NoColor),
         sigmark::dsp::montage::shipped().unwrap(),
