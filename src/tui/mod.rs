@@ -12,6 +12,7 @@ pub mod freq;
 pub mod identity;
 pub mod jump;
 pub mod keymap;
+pub mod notice;
 pub mod quit;
 pub mod render;
 pub mod theme;
@@ -150,12 +151,12 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
                 opts.annotations_dir.as_deref(),
             ) {
                 Ok(ev) => ann.others.push((other, ev)),
-                Err(e) => app.message = Some(crate::text::sanitize(&e.to_string())),
+                Err(e) => app.add_message(crate::text::sanitize(&e.to_string())),
             }
         }
     }
     if let Some(msg) = recovery.message() {
-        app.message = Some(msg);
+        app.add_message(msg);
     }
     app.reader = crate::text::sanitize(reader);
     app.annot = Some(ann);
