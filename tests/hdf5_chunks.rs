@@ -141,7 +141,7 @@ fn block(f: impl Fn(u64) -> f64, first: u64) -> (f32, f32) {
 
 /// The pyramid builder reads in the file's order: channel after channel over whole chunks,
 /// each decoded once, not a slice of every channel per step (which decoded each chunk once
-/// per step: 36 decodes of these 9 chunks, and ~1,500 x 16 of the repro's 200 MB chunks).
+/// per step: 48 decodes of these 9 chunks measured, and ~1,500 x 16 of the repro's 200 MB chunks).
 /// Chunks of 300,001 samples are not whole blocks, so the blocks spanning two chunks check
 /// that nothing is lost or shifted between reads.
 #[test]
@@ -183,4 +183,44 @@ fn pyramid_decodes_each_chunk_once() {
             &wrong[..wrong.len().min(5)]
         );
     }
+}
+
+/// The repro itself, timed (`SIGMARK_MULTICHUNK=/path/multichunk.h5 cargo test --release
+/// --test hdf5_chunks -- --ignored --nocapture`): the pyramid build for at most
+/// `SIGMARK_BUILD_S` seconds (default 120), its progress and chunk decodes.
+#[test]
+#[ignore]
+fn repro_pyramid_build_time() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let Ok(path) = std::env::var("SIGMARK_MULTICHUNK") else {
+        println!("SIGMARK_MULTICHUNK not set: nothing measured");
+        return;
+    };
+    let limit: u64 = std::env::var("SIGMARK_BUILD_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120);
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let t0 = std::time::Instant::now();
+    let rec = sigmark::open(&path).unwrap();
+    let shared = sigmark::dsp::SharedPyramid::new(&rec, Derivation::as_recorded(&rec)).unwrap();
+    let (progress, cancel) = (AtomicU64::new(0), AtomicBool::new(false));
+    let before = chunk_decodes();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while t0.elapsed().as_secs() < limit && !shared.read().is_complete() {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            cancel.store(true, Ordering::Relaxed);
+        });
+        shared.build(&rec, &progress, &cancel).unwrap();
+    });
+    let (done, total) = shared.read().progress();
+    println!(
+        "{:.1} s: {done} of {total} samples ({:.2}%), {} chunk decodes, complete: {}",
+        t0.elapsed().as_secs_f64(),
+        100.0 * done as f64 / total as f64,
+        chunk_decodes() - before,
+        shared.read().is_complete()
+    );
 }
