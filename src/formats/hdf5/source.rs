@@ -120,22 +120,25 @@ impl SampleSource for Hdf5Source {
             return Ok(());
         }
         let index = Self::channel_index(c);
-        let step = sig.block_len(1) as usize;
+        // Reads on the step grid, so a read of whole chunks decodes each of them once.
+        let step = sig.read_step().max(1);
+        let end = first.saturating_add(out.len() as u64);
         let mut buf = Vec::new();
-        for (k, part) in out.chunks_mut(step).enumerate() {
-            let start = first + (k * step) as u64;
-            sig.read(
-                &self.path,
-                index,
-                start,
-                start + part.len() as u64,
-                &mut buf,
-            )?;
-            for (o, &v) in part.iter_mut().zip(&buf) {
+        let mut at = first;
+        while at < end {
+            let stop = (at / step).saturating_add(1).saturating_mul(step).min(end);
+            sig.read(&self.path, index, at, stop, &mut buf)?;
+            let dst = &mut out[(at - first) as usize..(stop - first) as usize];
+            for (o, &v) in dst.iter_mut().zip(&buf) {
                 *o = c.physical(v);
             }
+            at = stop;
         }
         Ok(())
+    }
+
+    fn read_unit(&self, ch: usize) -> Option<u64> {
+        self.channels.get(ch)?.signal.unit_samples()
     }
 
     /// One pass over the regions holding the channel: each chunk is decoded once, even when a

@@ -163,6 +163,26 @@ impl Signal {
         }
     }
 
+    /// Samples of one channel that one chunk holds, when a chunk holds a single channel
+    /// (`Vector`, or `Rows` chunked one row at a time): reading a channel means decoding these
+    /// units. `None` for contiguous storage and for chunks spanning channels.
+    pub fn unit_samples(&self) -> Option<u64> {
+        match (self.axes, self.chunk_dims()?) {
+            (Axes::Vector, (ct, _)) | (Axes::Rows { .. }, (ct, 1)) => Some(ct),
+            _ => None,
+        }
+    }
+
+    /// Samples of one channel per read, on a grid from sample 0: about `BLOCK_ELEMENTS`,
+    /// whole chunks, or one whole chunk when a chunk is longer (the reader decodes all of it
+    /// for any part, so cutting it would only decode it again).
+    pub fn read_step(&self) -> u64 {
+        match self.unit_samples() {
+            Some(ct) if ct > BLOCK_ELEMENTS => ct,
+            _ => self.block_len(1),
+        }
+    }
+
     /// The chunk shape as (along time, along channels); `None` for contiguous storage.
     fn chunk_dims(&self) -> Option<(u64, u64)> {
         let c = self.dataset.chunks()?;
