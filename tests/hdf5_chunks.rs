@@ -124,6 +124,47 @@ fn windows_decode_what_they_overlap_once() {
     );
 }
 
+/// A chunk larger than the reader's chunk cache (here 3.2 MB against 1 MiB, in the repro
+/// 200 MB against 64 MiB) was decoded whole again by every window read in it. The first
+/// window now keeps the samples around it from that same decode: scrolling by a page and
+/// back decodes nothing, a window far away decodes its chunk once, and the values are the
+/// file's.
+#[test]
+fn windows_in_chunks_larger_than_the_cache_decode_once() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let f = file_with(CHUNK, scrambled);
+    let rec = open(&f, Some(1 << 20));
+    let check = |w: &sigmark::signal::Window, ch: u64| {
+        let wrong = (0..w.values.len())
+            .filter(|&i| w.values[i] != scrambled(ch, w.first_sample + i as u64))
+            .count();
+        println!(
+            "  channel {ch} from sample {}: {wrong} of {} values differ from the file's",
+            w.first_sample,
+            w.values.len()
+        );
+        assert_eq!(wrong, 0);
+    };
+    let (n, w) = decodes(|| rec.read_window(1, 100.0, 10.0).unwrap());
+    println!("first window: {n} decodes");
+    assert_eq!(n, 1, "a window inside one chunk decodes that chunk");
+    check(&w, 1);
+    for start in [110.0, 90.0, 100.0, 140.0, 60.0] {
+        let (n, w) = decodes(|| rec.read_window(1, start, 10.0).unwrap());
+        println!("window at {start} s: {n} decodes");
+        assert_eq!(n, 0, "a window near the first is kept");
+        check(&w, 1);
+    }
+    let (n, w) = decodes(|| rec.read_window(1, 300.0, 10.0).unwrap());
+    println!("window at 300 s: {n} decodes");
+    assert_eq!(n, 1, "a window far away decodes its chunk once");
+    check(&w, 1);
+    let (n, w) = decodes(|| rec.read_window(2, 100.0, 10.0).unwrap());
+    println!("other channel at 100 s: {n} decodes");
+    assert_eq!(n, 1, "another channel's chunk is its own");
+    check(&w, 2);
+}
+
 /// Values that differ from block to block, so a block appended at the wrong sample shows.
 fn scrambled(ch: u64, k: u64) -> f64 {
     ((k * 7919 + ch * 13) % 10_007) as f64 - 5000.0
