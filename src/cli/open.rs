@@ -89,6 +89,10 @@ impl ViewArgs {
                     .map_err(|e| CliError::Usage(e.to_string()))?,
             )
         };
+        if let Some(name) = &self.adjudicator {
+            crate::annotations::reader::check_human_reader(name, "--adjudicator")
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+        }
         let adjudicator = self
             .adjudicator
             .clone()
