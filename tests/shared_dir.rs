@@ -62,6 +62,20 @@ struct Setup {
     dir: PathBuf,
     gid: u32,
     tmux: Tmux,
+    users: [String; 2],
+}
+
+impl Drop for Setup {
+    /// A failed step must not leave viewers running as the test accounts: the tmux server goes
+    /// first (its Drop), then anything still running as either account is killed.
+    fn drop(&mut self) {
+        let _ = self.tmux.run(&["kill-server"]);
+        for u in &self.users {
+            let _ = std::process::Command::new("pkill")
+                .args(["-KILL", "-u", u])
+                .status();
+        }
+    }
 }
 
 impl Setup {
@@ -100,6 +114,7 @@ impl Setup {
             dir,
             gid,
             tmux: Tmux::new("shared"),
+            users: [u1.to_string(), u2.to_string()],
         }
     }
 
