@@ -1048,9 +1048,13 @@ fn cli_text_and_csv_are_safe_for_a_terminal() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some("recording,mode,reference,label,ref_events,test_events,tp,fn,fp,sensitivity,ppv,f1,fp_per_24h,kappa,percent_agreement")
+        Some("recording,mode,reference,label,ref_events,test_events,tp,fn,fp,sensitivity,ppv,f1,fp_per_24h,kappa,percent_agreement,rule")
     );
     assert_eq!(out.lines().count(), 5, "{out}");
+    // Every row has the 16 columns; the label's row says its rule although no label was
+    // matched within the point window.
+    assert!(out.lines().all(|l| l.split(',').count() == 16), "{out}");
+    assert!(out.lines().any(|l| l.ends_with(",overlap")), "{out}");
 }
 
 #[test]

@@ -58,9 +58,7 @@ fn twenty_marks_survive_sigkill() {
     for k in 0..20 {
         let t = 15.0 + 25.0 * k as f64;
         tmux.keys("a", &["g", &format!("{t}"), "Enter"]);
-        tmux.wait("a", "the jump", |s| {
-            status(s).contains(&sigmark::tui::view::hms_label(t, true))
-        });
+        tmux.wait("a", "the jump", |s| status(s).contains(&shown(t)));
         if k % 5 < 3 {
             let (key, label) = if k % 2 == 0 {
                 ("v", "PVC")
@@ -76,15 +74,10 @@ fn twenty_marks_survive_sigkill() {
             tmux.keys("a", &[key]);
             tmux.wait("a", "the open interval", |s| s.contains("move, then press"));
             tmux.keys("a", &["PageDown"]);
-            tmux.wait("a", "the page", |s| {
-                status(s).contains(&sigmark::tui::view::hms_label(t + 10.0, true))
-            });
+            tmux.wait("a", "the page", |s| status(s).contains(&shown(t + 10.0)));
             tmux.keys("a", &[key]);
             tmux.wait("a", "the interval", |s| {
-                s.contains(&format!(
-                    "{label} {}",
-                    sigmark::tui::view::hms_label(t, true)
-                ))
+                s.contains(&format!("{label} {}", shown(t)))
             });
             expect.push((t, 10.0, label));
         }
@@ -181,4 +174,10 @@ fn two_processes_race_for_one_readers_lock() {
     assert!(std::fs::read_to_string(err(winner))
         .unwrap_or_default()
         .is_empty());
+}
+
+/// An offset as the viewer shows it at its opening 10 s window (the real formatter).
+fn shown(t: f64) -> String {
+    use sigmark::tui::view::{decimals_for_span, format_offset};
+    format_offset(t, decimals_for_span(10.0))
 }

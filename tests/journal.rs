@@ -345,6 +345,14 @@ fn full_disk_keeps_not_saved_in_the_status_bar_until_an_append_succeeds() {
     let line = status(&mut app);
     println!("after the failure and a move: {line:?}");
     assert!(line.contains("NOT SAVED"), "{line}");
+    // A newer message does not hide it: both are shown.
+    app.message = Some("a newer message".into());
+    let line = status(&mut app);
+    println!("with a newer message: {line:?}");
+    assert!(
+        line.contains("NOT SAVED") && line.contains("a newer message"),
+        "{line}"
+    );
     std::fs::remove_file(&filler).unwrap();
     press(&mut app, KeyCode::Char('v'));
     press(&mut app, KeyCode::Right);

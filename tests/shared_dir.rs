@@ -1,8 +1,9 @@
 //! A group-shared annotation directory (setgid, umask 002) used by two real Unix accounts
 //! through the release binary's viewer under tmux: user 1 saves reader r1's table; user 2
-//! saves reader r2's, then adjudicates r1 against r2 and saves the consensus; user 1 re-saves.
-//! Every file keeps the directory's group, new files are 0664 and a replaced file keeps its
-//! mode; the contents are what was marked.
+//! saves reader r2's, then adjudicates r1 against r2 and saves the consensus; user 1 re-saves
+//! r1 and then adjudicates into (replaces) the consensus user 2 made. Every file keeps the
+//! directory's group, new files are 0664 and a replaced file keeps its mode; the contents are
+//! what was marked.
 //!
 //! Needs root and `SIGMARK_USERS=USER1,USER2` (two accounts sharing a group, e.g.
 //! `sigmark-r1,sigmark-r2` in `sigmark-lab`; the first group they share is used). Without
@@ -61,6 +62,20 @@ struct Setup {
     dir: PathBuf,
     gid: u32,
     tmux: Tmux,
+    users: [String; 2],
+}
+
+impl Drop for Setup {
+    /// A failed step must not leave viewers running as the test accounts: the tmux server goes
+    /// first (its Drop), then anything still running as either account is killed.
+    fn drop(&mut self) {
+        let _ = self.tmux.run(&["kill-server"]);
+        for u in &self.users {
+            let _ = std::process::Command::new("pkill")
+                .args(["-KILL", "-u", u])
+                .status();
+        }
+    }
 }
 
 impl Setup {
@@ -99,6 +114,7 @@ impl Setup {
             dir,
             gid,
             tmux: Tmux::new("shared"),
+            users: [u1.to_string(), u2.to_string()],
         }
     }
 
@@ -168,7 +184,9 @@ fn set_mode(p: &Path, mode: u32) {
 
 /// Keys to put a PVC at `t` seconds, each with the text its screen shows.
 fn pvc_at(t: &str) -> Vec<(Vec<&str>, String)> {
-    let label = sigmark::tui::view::hms_label(t.parse().unwrap(), true);
+    // The offset as the status bar shows it at the opening 10 s window.
+    let t_s: f64 = t.parse().unwrap();
+    let label = sigmark::tui::view::format_offset(t_s, sigmark::tui::view::decimals_for_span(10.0));
     vec![(vec!["g", t, "Enter"], label), (vec!["v"], "PVC at".into())]
 }
 
@@ -203,5 +221,22 @@ fn two_accounts_share_one_annotation_directory() {
     assert_eq!(
         s.onsets("r1.events.tsv"),
         vec![(30.0, "PVC".into()), (90.0, "PVC".into())]
+    );
+
+    // User 1 adjudicates into the consensus user 2 made, after its mode was narrowed to 0660:
+    // user 1 replaces user 2's file; it keeps mode and group, is user 1's now, and holds user
+    // 1's decision (B's PVC at 60 s) beside user 2's (A's at 30 s); r1's PVC at 90 s is the
+    // third disagreement, left undecided.
+    set_mode(&s.file("consensus.events.tsv"), 0o660);
+    s.session(
+        &u1,
+        "--reader adj1 --compare r1 r2 --adjudicator adj1",
+        &[(vec!["M-b"], "resolved 2 of 3".into())],
+    );
+    s.check("consensus.events.tsv", 0o660, &u1);
+    s.check("consensus.journal.jsonl", 0o664, &u2);
+    assert_eq!(
+        s.onsets("consensus.events.tsv"),
+        vec![(30.0, "PVC".into()), (60.0, "PVC".into())]
     );
 }

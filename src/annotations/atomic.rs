@@ -24,8 +24,6 @@ impl AtomicFile {
     /// Starts a file to replace `target`.
     pub fn create(target: &Path) -> std::io::Result<AtomicFile> {
         let dir = parent(target);
-        // Temporary files of ours that a killed writer left here are removed first.
-        super::tmpfiles::remove_stale_near(target);
         let mut b = tempfile::Builder::new();
         b.prefix(".sigmark-").suffix(".tmp");
         #[cfg(unix)]

@@ -11,11 +11,15 @@
 //!   `REC.READER.journal.jsonl.damaged-YYYYMMDDTHHMMSSZ` and the journal is rewritten
 //!   atomically with the intact lines only, so the damage is reported once and new appends
 //!   continue on clean lines; the backup keeps the audit trail whole.
+//!
+//! The scanner is generic over the entry type ([`Line`]), so other append-only JSON-lines files
+//! (the adjudication's decisions) get the same handling.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::event::Event;
@@ -37,6 +41,37 @@ pub struct JournalEntry {
     pub id: String,
     pub before: Option<Event>,
     pub after: Option<Event>,
+}
+
+/// An entry of an append-only JSON-lines file that [`parse_lines`] scans.
+pub trait Line: DeserializeOwned {
+    /// How every serialised entry begins (its first field), to find an intact entry appended
+    /// onto the fragment of a failed write.
+    const START: &'static [u8];
+    /// What makes a well-formed entry impossible.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// The entry in a message, e.g. "entry 12".
+    fn label(&self) -> String;
+}
+
+impl Line for JournalEntry {
+    const START: &'static [u8] = b"{\"seq\"";
+
+    fn check(&self) -> Result<(), String> {
+        if self.seq == 0 || self.seq > MAX_SEQ {
+            return Err(format!(
+                "sequence number {} is impossible (sigmark writes 1 to {MAX_SEQ})",
+                self.seq
+            ));
+        }
+        Ok(())
+    }
+
+    fn label(&self) -> String {
+        format!("entry {}", self.seq)
+    }
 }
 
 /// A journal line that could not be replayed as it stands.
@@ -100,21 +135,42 @@ impl Recovery {
     }
 }
 
-/// The journal read back.
-#[derive(Debug, Default)]
-pub struct Replayed {
+/// The journal (or another [`Line`] file) read back.
+#[derive(Debug)]
+pub struct Replayed<E = JournalEntry> {
     /// Intact entries in file order.
-    pub entries: Vec<JournalEntry>,
+    pub entries: Vec<E>,
     pub damaged: Vec<Damage>,
     pub torn_line: bool,
     /// The intact lines, each ending in a newline, when the file must be rewritten.
     rewrite: Option<Vec<u8>>,
 }
 
+impl<E> Default for Replayed<E> {
+    fn default() -> Self {
+        Replayed {
+            entries: Vec::new(),
+            damaged: Vec::new(),
+            torn_line: false,
+            rewrite: None,
+        }
+    }
+}
+
 /// Reads the journal at `path` (a missing file is an empty journal).
 pub fn read(path: &Path) -> Result<Replayed, StoreError> {
+    read_lines(path)
+}
+
+/// Splits journal bytes into intact entries, damaged lines and a torn tail.
+pub fn parse(bytes: &[u8]) -> Replayed {
+    parse_lines(bytes)
+}
+
+/// Reads the [`Line`] file at `path` (a missing file is an empty one).
+pub fn read_lines<E: Line>(path: &Path) -> Result<Replayed<E>, StoreError> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(parse(&bytes)),
+        Ok(bytes) => Ok(parse_lines(&bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Replayed::default()),
         Err(source) => Err(StoreError::Io {
             path: path.to_path_buf(),
@@ -123,8 +179,8 @@ pub fn read(path: &Path) -> Result<Replayed, StoreError> {
     }
 }
 
-/// Splits journal bytes into intact entries, damaged lines and a torn tail.
-pub fn parse(bytes: &[u8]) -> Replayed {
+/// Splits the bytes of a [`Line`] file into intact entries, damaged lines and a torn tail.
+pub fn parse_lines<E: Line>(bytes: &[u8]) -> Replayed<E> {
     let mut out = Replayed::default();
     let mut clean = Vec::with_capacity(bytes.len());
     let mut dirty = false;
@@ -139,7 +195,7 @@ pub fn parse(bytes: &[u8]) -> Replayed {
             continue;
         }
         let torn_tail = k + 1 == n && !complete;
-        match entry(raw) {
+        match entry::<E>(raw) {
             Ok(e) => {
                 clean.extend_from_slice(raw);
                 clean.push(b'\n');
@@ -154,14 +210,14 @@ pub fn parse(bytes: &[u8]) -> Replayed {
             }
             Err(detail) => {
                 dirty = true;
-                if let Some((at, e)) = salvage(raw) {
+                if let Some((at, e)) = salvage::<E>(raw) {
                     clean.extend_from_slice(&raw[at..]);
                     clean.push(b'\n');
                     out.damaged.push(Damage {
                         line: k + 1,
                         detail: format!(
-                            "{at} byte(s) of a half-written entry before entry {} (kept the entry)",
-                            e.seq
+                            "{at} byte(s) of a half-written entry before {} (kept the entry)",
+                            e.label()
                         ),
                     });
                     out.entries.push(e);
@@ -179,31 +235,25 @@ pub fn parse(bytes: &[u8]) -> Replayed {
 }
 
 /// One line as an entry, or what is wrong with it.
-fn entry(raw: &[u8]) -> Result<JournalEntry, String> {
+fn entry<E: Line>(raw: &[u8]) -> Result<E, String> {
     let text = std::str::from_utf8(raw)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
-    let e: JournalEntry = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    if e.seq == 0 || e.seq > MAX_SEQ {
-        return Err(format!(
-            "sequence number {} is impossible (sigmark writes 1 to {MAX_SEQ})",
-            e.seq
-        ));
-    }
+    let e: E = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    e.check()?;
     Ok(e)
 }
 
-/// An intact entry appended onto a fragment left by a failed write: the first `{"seq"` after
-/// the start of the line from which the rest parses.
-fn salvage(raw: &[u8]) -> Option<(usize, JournalEntry)> {
-    const START: &[u8] = b"{\"seq\"";
+/// An intact entry appended onto a fragment left by a failed write: the first
+/// [`Line::START`] after the start of the line from which the rest parses.
+fn salvage<E: Line>(raw: &[u8]) -> Option<(usize, E)> {
     (1..raw.len())
-        .filter(|&i| raw[i..].starts_with(START))
+        .filter(|&i| raw[i..].starts_with(E::START))
         .find_map(|i| entry(&raw[i..]).ok().map(|e| (i, e)))
 }
 
 /// Keeps the journal as found beside it and rewrites it with its intact lines; returns the
 /// backup's path. Nothing to do (None) when the journal was clean.
-pub fn repair(path: &Path, found: &Replayed) -> Result<Option<PathBuf>, StoreError> {
+pub fn repair<E>(path: &Path, found: &Replayed<E>) -> Result<Option<PathBuf>, StoreError> {
     let Some(clean) = &found.rewrite else {
         return Ok(None);
     };

@@ -256,7 +256,6 @@ impl Store {
         self.events.iter().find(|e| e.id == id)
     }
 
-    /// Edits made since the last save.
     /// A number that changes with every edit (the journal's sequence number).
     pub fn revision(&self) -> u64 {
         self.seq

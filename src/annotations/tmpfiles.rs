@@ -1,9 +1,10 @@
 //! Removal of the hidden temporary files a killed sigmark leaves behind.
 //!
-//! Atomic saves and exports write `.sigmark-*.tmp` (`.sigmark-export-*.tmp`) beside their
-//! target and rename it into place; a SIGKILL between the two leaves the temporary file. The
-//! next run in that directory removes those of its own files whose last write is more than
-//! [`STALE_AFTER`] ago.
+//! Atomic saves and exports write `.sigmark-*.tmp` beside their target and rename it into
+//! place; a SIGKILL between the two leaves the temporary file. The next run in that directory
+//! removes those of its own files whose last write is more than [`STALE_AFTER`] ago: opening a
+//! reader's store cleans the annotation directory (tables, sidecars and consensus live beside
+//! the journal), and an export cleans the directory of each file it writes.
 //!
 //! Why age and not a pid in the name: the names come from `tempfile` (random, no pid), and a
 //! pid can be reused by an unrelated live process. A writer in progress writes its temporary
@@ -69,16 +70,16 @@ mod tests {
             p
         };
         let old = make(".sigmark-abc123.tmp", 120);
-        let old_export = make(".sigmark-export-xyz.tmp", 3600);
+        let old_hour = make(".sigmark-Xy9Zw1.tmp", 3600);
         let fresh = make(".sigmark-def456.tmp", 5);
         let other = make(".other-abc.tmp", 3600);
         let table = make("rec.r1.events.tsv", 3600);
         let n = remove_stale_near(&table);
-        let left: Vec<bool> = [&old, &old_export, &fresh, &other, &table]
+        let left: Vec<bool> = [&old, &old_hour, &fresh, &other, &table]
             .iter()
             .map(|p| p.exists())
             .collect();
-        println!("removed {n}; exist (old, old export, fresh, other, table): {left:?}");
+        println!("removed {n}; exist (old, old hour, fresh, other, table): {left:?}");
         assert_eq!(n, 2);
         assert_eq!(left, vec![false, false, true, true, true]);
     }

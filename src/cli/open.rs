@@ -45,7 +45,7 @@ pub struct ViewArgs {
     /// Adjudicate two readers' events into REC.consensus.events.tsv.
     #[arg(long, num_args = 2, value_names = ["READER_A", "READER_B"])]
     pub compare: Option<Vec<String>>,
-    /// Who adjudicates (default: the reader name).
+    /// Who adjudicates (default: the reader name; with this, no reader name is needed).
     #[arg(long, value_name = "NAME")]
     pub adjudicator: Option<String>,
     /// Adjudication: seconds two readers' events may differ by and still pair (default 1).
@@ -73,7 +73,15 @@ impl ViewArgs {
                 "--span {s}: give a positive number of seconds"
             )));
         }
-        let reader = if self.view_only {
+        let adjudicating = self.compare.is_some();
+        if adjudicating && self.view_only {
+            return Err(CliError::Usage(
+                "--compare with --view-only: adjudicating writes the consensus and its decisions, and --view-only writes nothing; drop --view-only to adjudicate".into(),
+            ));
+        }
+        // An adjudication needs only the adjudicator's name; the reader's identity stands in
+        // for it when --adjudicator is absent.
+        let reader = if self.view_only || (adjudicating && self.adjudicator.is_some()) {
             None
         } else {
             Some(
@@ -81,6 +89,14 @@ impl ViewArgs {
                     .map_err(|e| CliError::Usage(e.to_string()))?,
             )
         };
+        if let Some(name) = &self.adjudicator {
+            crate::annotations::reader::check_human_reader(name, "--adjudicator")
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+        }
+        let adjudicator = self
+            .adjudicator
+            .clone()
+            .or_else(|| reader.clone().filter(|_| adjudicating));
         Ok(crate::tui::Options {
             montage: self.montage.clone(),
             mouse: self.mouse,
@@ -94,7 +110,7 @@ impl ViewArgs {
                 [a, b] => Some((a.clone(), b.clone())),
                 _ => None,
             }),
-            adjudicator: self.adjudicator.clone(),
+            adjudicator,
             pair_tolerance_s: self.pair_tolerance,
         })
     }

@@ -2,18 +2,17 @@
 //! mode, one row per label and an overall row in epoch mode. Labels are sanitised, since a CSV
 //! is often read on a terminal.
 //!
-//! When some label of event mode was matched within the point window, the CSV has a 16th
-//! column, `rule` (`overlap` or `window 0.150 s` on event rows, empty on the others); a CSV
-//! in which every label was matched by overlap keeps the 15 columns it always had.
+//! Every CSV has the same 16 columns, whatever the data: the last, `rule`, says how an event
+//! label was matched (`overlap` or `window 0.150 s`) and is empty on the overall, beat and
+//! epoch rows. Columns that come and go with the data would break the scripts that read them.
 
 use super::batch::Batch;
 use super::event::Counts;
-use super::text::any_window;
 use super::{Comparison, DurationFrom};
 use crate::text::sanitize;
 
 /// Columns of the CSV.
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 16] = [
     "recording",
     "mode",
     "reference",
@@ -29,29 +28,12 @@ pub const CSV_HEADER: [&str; 15] = [
     "fp_per_24h",
     "kappa",
     "percent_agreement",
+    "rule",
 ];
-
-/// The column added when some label was matched within the point window.
-pub const RULE_COLUMN: &str = "rule";
-
-/// The header, with the `rule` column or not.
-pub fn header(with_rule: bool) -> Vec<&'static str> {
-    let mut h = CSV_HEADER.to_vec();
-    if with_rule {
-        h.push(RULE_COLUMN);
-    }
-    h
-}
-
-/// Whether a comparison's CSV needs the `rule` column.
-pub fn needs_rule(c: &Comparison) -> bool {
-    c.event.as_ref().is_some_and(|e| any_window(&e.rules))
-}
 
 /// The header and rows of one recording's CSV.
 pub fn csv_table(recording: &str, c: &Comparison) -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let with_rule = needs_rule(c);
-    (header(with_rule), rows_with(recording, c, with_rule))
+    (CSV_HEADER.to_vec(), csv_rows(recording, c))
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -61,10 +43,6 @@ fn opt(v: Option<f64>) -> String {
 /// The CSV rows of one recording: event mode per label and overall (empty label) with A and
 /// then B as reference; beat mode's QRS, VEB and SVEB; epoch mode per label and overall.
 pub fn csv_rows(recording: &str, c: &Comparison) -> Vec<Vec<String>> {
-    rows_with(recording, c, needs_rule(c))
-}
-
-fn rows_with(recording: &str, c: &Comparison, with_rule: bool) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let rec = sanitize(recording);
     if let Some(e) = &c.event {
@@ -78,9 +56,7 @@ fn rows_with(recording: &str, c: &Comparison, with_rule: bool) -> Vec<Vec<String
             let rules = rules.chain(std::iter::once(None));
             for ((label, k), rule) in labelled.chain(overall).zip(rules) {
                 let mut row = counts_csv(&rec, "event", reference, &label, &k, Some(e.duration_s));
-                if with_rule {
-                    row.push(rule.unwrap_or_default());
-                }
+                row[15] = rule.unwrap_or_default();
                 rows.push(row);
             }
         }
@@ -122,12 +98,8 @@ fn rows_with(recording: &str, c: &Comparison, with_rule: bool) -> Vec<Vec<String
         row.extend(std::iter::repeat_n(String::new(), 7));
         row.push(opt(e.kappa()));
         row.push(opt(e.percent_agreement()));
+        row.push(String::new());
         rows.push(row);
-    }
-    if with_rule {
-        for row in rows.iter_mut().filter(|r| r.len() < CSV_HEADER.len() + 1) {
-            row.push(String::new());
-        }
     }
     rows
 }
@@ -156,17 +128,17 @@ fn counts_csv(
         opt(duration.and_then(|d| c.fp_per_24h(d))),
         String::new(),
         String::new(),
+        String::new(),
     ]
 }
 
 /// The CSV of a directory: each recording's rows, then the gross rows (recording "gross"),
-/// with the header they need.
+/// under the one header.
 pub fn batch_csv_table(b: &Batch) -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let with_rule = b.rows.iter().any(|(_, c)| needs_rule(c));
     let mut rows: Vec<Vec<String>> = b
         .rows
         .iter()
-        .flat_map(|(stem, c)| rows_with(stem, c, with_rule))
+        .flat_map(|(stem, c)| csv_rows(stem, c))
         .collect();
     let g = b.gross();
     let pooled = Comparison {
@@ -180,8 +152,8 @@ pub fn batch_csv_table(b: &Batch) -> (Vec<&'static str>, Vec<Vec<String>>) {
         beat: g.beat,
         epoch: g.epoch,
     };
-    rows.extend(rows_with("gross", &pooled, with_rule));
-    (header(with_rule), rows)
+    rows.extend(csv_rows("gross", &pooled));
+    (CSV_HEADER.to_vec(), rows)
 }
 
 /// The rows of [`batch_csv_table`].

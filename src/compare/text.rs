@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use super::beat::{BeatResult, ClassCounts, CLASSES};
 use super::epoch::EpochResult;
 use super::event::{Counts, Durations, EventParams, EventResult};
-use super::points::{LabelRule, Rule};
 use super::report::learning_period;
 use super::Comparison;
 use crate::text::sanitize;
@@ -159,13 +158,6 @@ pub(super) fn rules_lines(e: &EventResult) -> String {
         out.push_str(&wrap(&format!("{k}: {}", v.join(", "))));
     }
     out
-}
-
-/// Whether any label was matched within the point window.
-pub fn any_window(rules: &std::collections::BTreeMap<String, LabelRule>) -> bool {
-    rules
-        .values()
-        .any(|r| matches!(r.rule, Rule::Window(_) | Rule::Mixed))
 }
 
 fn event_section(s: &mut String, e: &EventResult) {

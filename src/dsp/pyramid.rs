@@ -6,6 +6,7 @@
 //! `SharedPyramid`; the UI queries what is covered so far and shows the rest as pending.
 
 mod build;
+mod by_unit;
 mod read;
 
 use std::sync::atomic::{AtomicBool, AtomicU64};

@@ -23,6 +23,9 @@ pub struct Pending {
 impl Pending {
     /// The temporary file to write, and the handle that renames it into place.
     pub fn create(target: &Path) -> Result<(File, Pending), ExportError> {
+        // A killed export left its temporary files here: remove them (Store::open does the same
+        // for the annotation directory; plain saves do not rescan it).
+        crate::annotations::tmpfiles::remove_stale_near(target);
         let file = AtomicFile::create(target).map_err(|e| ExportError::io(target, e))?;
         let writer = file
             .file()

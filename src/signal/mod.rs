@@ -151,6 +151,13 @@ pub trait SampleSource: Send + Sync {
     /// The file the samples come from.
     fn path(&self) -> &std::path::Path;
 
+    /// Samples of channel `ch` the storage decodes as one unit (a compressed chunk along
+    /// time), on a grid from sample 0: a read cutting a unit decodes all of it, so a pass over
+    /// the channel should read whole units. `None`: a read costs its size (EDF's records).
+    fn read_unit(&self, _ch: usize) -> Option<u64> {
+        None
+    }
+
     /// Start time of the data record holding sample `index` of channel `ch`, for files whose
     /// records are not contiguous (EDF+D); `None` means "samples are evenly spaced from 0".
     fn record_onset(&self, _ch: usize, _index: u64) -> Option<f64> {

@@ -40,8 +40,9 @@ pub fn start(app: &mut App, setup: &Setup) -> Result<(), String> {
         (format!("A {}", setup.reader_a), session.events_a.clone()),
         (format!("B {}", setup.reader_b), session.events_b.clone()),
     ];
-    // The progress is on the status line; the message says what is current.
-    app.message = Some(format!(
+    // The progress is on the status line; the message says what is current (after any note
+    // about the file or the journal's recovery, which stay).
+    app.add_message(format!(
         "adjudicating {} vs {}: {}",
         sanitize(setup.reader_a),
         sanitize(setup.reader_b),

@@ -476,7 +476,8 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, ev: MouseEvent) {
-        if !self.mouse {
+        // The too-small screen shows nothing of the recording: the wheel must not scroll blind.
+        if !self.mouse || self.guard.too_small {
             return;
         }
         let a = self.wave_area;

@@ -12,6 +12,7 @@ pub mod freq;
 pub mod identity;
 pub mod jump;
 pub mod keymap;
+pub mod notice;
 pub mod quit;
 pub mod render;
 pub mod theme;
@@ -87,12 +88,17 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     }
     app.mouse = opts.mouse;
     if let Some((a, b)) = &opts.compare {
+        // Checked (not one of sigmark's own names) when the session opens.
         let adjudicator = opts
             .adjudicator
             .clone()
             .or_else(|| opts.reader.clone())
-            .unwrap_or_else(|| "adjudicator".into());
+            .ok_or_else(|| {
+                TuiError::Usage("who adjudicates? give --adjudicator NAME or --reader NAME".into())
+            })?;
         attach_annotations(&mut app, crate::annotations::store::CONSENSUS, opts)?;
+        // What replaying the consensus journal found, said again after the session's message.
+        let journal_note = app.message.take();
         let rec_path = app.rec.path.clone();
         let setup = adjudicate::Setup {
             recording: &rec_path,
@@ -105,6 +111,12 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
                 .unwrap_or(crate::compare::adjudicate::DEFAULT_TOLERANCE_S),
         };
         adjudicate::start(&mut app, &setup).map_err(TuiError::Usage)?;
+        let decisions_note = app
+            .adjudication
+            .as_ref()
+            .and_then(|a| a.session.decisions_recovery().message());
+        let notes = [decisions_note, journal_note, app.message.take()];
+        app.message = Some(notes.into_iter().flatten().collect::<Vec<_>>().join("; "));
         if let Some(ann) = app.annot.as_mut() {
             ann.adjudicator = Some(adjudicator.clone());
         }
@@ -150,12 +162,12 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
                 opts.annotations_dir.as_deref(),
             ) {
                 Ok(ev) => ann.others.push((other, ev)),
-                Err(e) => app.message = Some(crate::text::sanitize(&e.to_string())),
+                Err(e) => app.add_message(crate::text::sanitize(&e.to_string())),
             }
         }
     }
     if let Some(msg) = recovery.message() {
-        app.message = Some(msg);
+        app.add_message(msg);
     }
     app.reader = crate::text::sanitize(reader);
     app.annot = Some(ann);

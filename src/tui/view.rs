@@ -149,11 +149,6 @@ pub fn span_label(s: f64) -> String {
     }
 }
 
-/// `H:MM:SS` (with tenths when `fine`) for an offset in seconds, rounded.
-pub fn hms_label(s: f64, fine: bool) -> String {
-    format_offset(s, if fine { 1 } else { 0 })
-}
-
 /// The window length for the status bar: the whole recording is always "all (H:MM:SS)",
 /// whatever its length, so it reads the same for every file.
 pub fn window_label(v: &View) -> String {
@@ -233,7 +228,7 @@ mod tests {
         assert_eq!(span_label(10.0), "10 s");
         assert_eq!(span_label(300.0), "5 min");
         assert_eq!(span_label(86400.0), "24 h");
-        assert_eq!(hms_label(3723.46, true), "1:02:03.5");
+        assert_eq!(format_offset(3723.46, 1), "1:02:03.5");
         let mut v = View::new(125.3, 10.0);
         assert_eq!(window_label(&v), "10 s");
         v.zoom_all();

@@ -1,16 +1,22 @@
 //! `REC.consensus.decisions.jsonl`: every decision, rejections included, one JSON line each,
-//! appended and made durable (fsync) before the screen confirms it. The file is never
-//! rewritten; on replay the latest decision for an item wins, and each decision names the
-//! consensus events it wrote, so a later decision can replace them.
+//! appended and made durable (fsync) before the screen confirms it. On replay the latest
+//! decision for an item wins, and each decision names the consensus events it wrote, so a
+//! later decision can replace them.
+//!
+//! The file has the journal's protections, from the journal's own code
+//! ([`crate::annotations::journal`]): a failed append (a full disk) is cut back to the last
+//! whole line; on opening, a torn last line (a crash while writing it) is skipped, a damaged
+//! line is reported by its line number, the file as found is kept as a dated backup
+//! (`...decisions.jsonl.damaged-YYYYMMDDTHHMMSSZ`) and rewritten with its intact lines, and
+//! every intact decision replays.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::AdjudicateError;
+use crate::annotations::journal::{self, Appender, Damage, Line};
 use crate::annotations::store::{Paths, CONSENSUS};
 
 /// A decision as the decisions file keeps it.
@@ -27,11 +33,62 @@ pub struct Decision {
     pub wrote: Vec<String>,
 }
 
+impl Line for Decision {
+    const START: &'static [u8] = b"{\"key\"";
+
+    fn check(&self) -> Result<(), String> {
+        if self.key.is_empty() {
+            return Err("a decision without an item key".into());
+        }
+        Ok(())
+    }
+
+    fn label(&self) -> String {
+        format!("the decision on {}", self.key)
+    }
+}
+
+/// What opening the decisions file found wrong with it (nothing, usually).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DecisionsRecovery {
+    /// A half-written last line that was skipped.
+    pub torn_line: bool,
+    /// Damaged lines (their intact neighbours were replayed).
+    pub damaged: Vec<Damage>,
+    /// Where the file as found was kept when it had to be rewritten.
+    pub backup: Option<PathBuf>,
+}
+
+impl DecisionsRecovery {
+    /// What to tell the adjudicator, when anything was found.
+    pub fn message(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(first) = self.damaged.first() {
+            let lines: Vec<String> = self.damaged.iter().map(|d| d.line.to_string()).collect();
+            parts.push(format!(
+                "damaged decisions lines {} (line {}: {})",
+                lines.join(", "),
+                first.line,
+                first.detail
+            ));
+        }
+        if self.torn_line {
+            parts.push("skipped a half-written last decisions line".into());
+        }
+        if let Some(b) = &self.backup {
+            parts.push(format!("backup kept at {}", b.display()));
+        }
+        (!parts.is_empty()).then(|| crate::text::sanitize(&parts.join("; ")))
+    }
+}
+
 /// The decisions file, open for appending.
 #[derive(Debug)]
 pub struct DecisionLog {
     pub path: PathBuf,
-    file: File,
+    out: Appender,
+    /// What opening found wrong with the file.
+    pub recovery: DecisionsRecovery,
 }
 
 /// `DIR/STEM.consensus.decisions.jsonl`, beside the consensus table.
@@ -45,62 +102,47 @@ pub fn path_for(recording: &Path, dir: Option<&Path>) -> PathBuf {
 }
 
 impl DecisionLog {
-    /// Opens (or starts) the file at `path`, returning the latest decision per item key.
+    /// Opens (or starts) the file at `path`, returning the latest decision per item key;
+    /// a damaged file is repaired (backup kept) and its intact decisions replayed.
     pub fn open(
         path: PathBuf,
     ) -> Result<(DecisionLog, HashMap<String, Decision>), AdjudicateError> {
-        let decided = if path.is_file() {
-            replay(&path)?
-        } else {
-            HashMap::new()
+        let found = journal::read_lines::<Decision>(&path)?;
+        let backup = journal::repair(&path, &found)?;
+        let recovery = DecisionsRecovery {
+            torn_line: found.torn_line,
+            damaged: found.damaged,
+            backup,
         };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|source| AdjudicateError::Io {
-                path: path.clone(),
-                source,
-            })?;
-        Ok((DecisionLog { path, file }, decided))
+        // The latest decision per key wins.
+        let decided = found
+            .entries
+            .into_iter()
+            .map(|d| (d.key.clone(), d))
+            .collect();
+        let out = Appender::open(&path)?;
+        Ok((
+            DecisionLog {
+                path,
+                out,
+                recovery,
+            },
+            decided,
+        ))
     }
 
-    /// Appends `d` and makes it durable.
+    /// Appends `d` and makes it durable; a failed append leaves the file as it was.
     pub fn append(&mut self, d: &Decision) -> Result<(), AdjudicateError> {
-        let io = |source| AdjudicateError::Io {
-            path: self.path.clone(),
-            source,
-        };
         let mut line = serde_json::to_string(d).map_err(|e| AdjudicateError::Decisions {
             path: self.path.clone(),
             line: 0,
             detail: e.to_string(),
         })?;
         line.push('\n');
-        self.file.write_all(line.as_bytes()).map_err(io)?;
-        self.file.sync_data().map_err(io)
+        Ok(self.out.append(line.as_bytes())?)
     }
 }
 
-/// Every decision in the file, the latest per key winning.
-fn replay(path: &Path) -> Result<HashMap<String, Decision>, AdjudicateError> {
-    let io = |source| AdjudicateError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let f = File::open(path).map_err(io)?;
-    let mut decided = HashMap::new();
-    for (k, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(io)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let d: Decision = serde_json::from_str(&line).map_err(|e| AdjudicateError::Decisions {
-            path: path.to_path_buf(),
-            line: k + 1,
-            detail: e.to_string(),
-        })?;
-        decided.insert(d.key.clone(), d);
-    }
-    Ok(decided)
-}
+#[cfg(test)]
+#[path = "decisions_tests.rs"]
+mod tests;

@@ -12,9 +12,10 @@ pub mod pair;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use decisions::{Decision, DecisionLog};
+pub use decisions::{Decision, DecisionLog, DecisionsRecovery};
 pub use pair::{pair, Item, Status, DEFAULT_TOLERANCE_S};
 
+use crate::annotations::reader::{check_human_reader, ReaderError};
 use crate::annotations::store::{check_reader, read_other, CONSENSUS};
 use crate::annotations::{Event, Store, StoreError};
 
@@ -22,6 +23,9 @@ use crate::annotations::{Event, Store, StoreError};
 pub enum AdjudicateError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The adjudicator took a name sigmark writes itself.
+    #[error(transparent)]
+    Reserved(#[from] ReaderError),
     /// A decisions file line that cannot be read; `line` is 1-based (0: not about a line).
     #[error("{}:{line}: {detail}", path.display())]
     Decisions {
@@ -92,6 +96,7 @@ impl Session {
     /// events into `consensus` (once); the first undecided disagreement becomes current.
     pub fn open(setup: &Setup, consensus: &mut Store) -> Result<Session, AdjudicateError> {
         check_reader(setup.adjudicator)?;
+        check_human_reader(setup.adjudicator, "--adjudicator")?;
         if consensus.reader != CONSENSUS {
             return Err(AdjudicateError::NotConsensus(consensus.reader.clone()));
         }
@@ -134,6 +139,11 @@ impl Session {
     /// Where the decisions are kept.
     pub fn decisions_path(&self) -> &Path {
         &self.log.path
+    }
+
+    /// What opening the decisions file found wrong with it (a torn or damaged line).
+    pub fn decisions_recovery(&self) -> &DecisionsRecovery {
+        &self.log.recovery
     }
 
     /// The findings the readers disagree on, with their index in `items`.

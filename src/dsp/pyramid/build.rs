@@ -1,12 +1,14 @@
 //! Building the pyramid in time order. Chunk k covers the same stretch of time in every
 //! derivation, so the start of the recording is drawable first, whatever the montage. Within a
 //! chunk, each recording channel is read once (a bipolar montage uses most electrodes twice)
-//! and channels and derivations are processed in parallel.
+//! and channels and derivations are processed in parallel. Storage whose decoding units are
+//! longer than a chunk (huge HDF5 chunks) is built in its own order instead (`by_unit`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use super::by_unit;
 use super::read::{self, Gain};
 use super::{Appended, BuildOutcome, BASE};
 use crate::dsp::derivation::{weighted_sum_into, Derivation, Shape};
@@ -37,6 +39,9 @@ pub(super) fn run(
     cancel: &AtomicBool,
 ) -> Result<BuildOutcome, Error> {
     let plan = Plan::new(tracks);
+    if let Some(pieces) = by_unit::pieces(rec, derivations, &plan.len) {
+        return by_unit::run(rec, derivations, tracks, &pieces, sink, progress, cancel);
+    }
     let mut inputs = Vec::new();
     let mut scratch: Vec<Scratch> = derivations.iter().map(|_| Scratch::default()).collect();
     for k in plan.first_chunk()..plan.chunks() {

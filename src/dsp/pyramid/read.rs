@@ -22,6 +22,22 @@ pub(super) fn physical(
     Ok(rec.source.read_physical(ch, first, buf)?)
 }
 
+/// Physical values of samples `first..first + out.len()` of channel `ch` into `out`.
+pub(super) fn physical_into(
+    rec: &Recording,
+    ch: usize,
+    first: u64,
+    out: &mut [f64],
+) -> Result<(), Error> {
+    check(rec, ch, first, out.len())?;
+    Ok(rec.source.read_physical(ch, first, out)?)
+}
+
+/// Samples channel `ch`'s storage decodes as one unit, if it says (`SampleSource::read_unit`).
+pub(super) fn unit(rec: &Recording, ch: usize) -> Option<u64> {
+    rec.source.read_unit(ch)
+}
+
 /// Stored integers of the same samples into `buf`; `false` when the format stores none
 /// (HDF5 floats), `buf` then holds nothing useful.
 pub(super) fn digital(

@@ -10,6 +10,7 @@ mod iso8601;
 mod layout;
 pub mod lzf;
 mod meta;
+mod nearby;
 mod nwb;
 mod snirf;
 mod source;
@@ -95,6 +96,7 @@ pub fn open_with_chunk_cache(
         path,
         file: &file,
         file_len,
+        chunk_cache_bytes: cache_bytes,
     };
     let found = find(&cx, options)?;
     Ok(found.into_recording(path))

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::nearby::{Ask, Nearby, CELL};
 use super::stats::Acc;
 use super::storage::{Axes, Region, Signal};
 use crate::formats::Error;
@@ -30,6 +31,8 @@ impl ChannelData {
 pub struct Hdf5Source {
     path: PathBuf,
     channels: Vec<ChannelData>,
+    /// Samples around recent small reads of chunks the reader's cache cannot keep.
+    nearby: Nearby,
 }
 
 impl Hdf5Source {
@@ -37,6 +40,7 @@ impl Hdf5Source {
         Hdf5Source {
             path: path.to_path_buf(),
             channels,
+            nearby: Nearby::default(),
         }
     }
 
@@ -79,63 +83,103 @@ impl Hdf5Source {
         }
         Ok(acc)
     }
+
+    /// A channel of a samples x channels dataset, from cached slabs of every channel.
+    fn read_columns(
+        &self,
+        c: &ChannelData,
+        channels: u64,
+        first: u64,
+        out: &mut [f64],
+    ) -> Result<(), Error> {
+        let sig = &c.signal;
+        // Whole blocks on a fixed grid, so neighbouring channels' reads hit the cache.
+        let step = sig.block_len(channels);
+        let width = channels as usize;
+        let col = c.index as usize;
+        let end = first + out.len() as u64;
+        let mut at = first;
+        while at < end {
+            let k = at / step;
+            let (s0, s1) = (k * step, ((k + 1) * step).min(sig.samples));
+            if s1 <= at {
+                return Err(Error::Hdf5 {
+                    path: self.path.clone(),
+                    detail: format!("samples {at}.. lie beyond {} of {}", sig.samples, sig.path),
+                });
+            }
+            let slab = sig.slab(&self.path, s0, s1)?;
+            let stop = end.min(s1);
+            let rows = slab
+                .values
+                .chunks_exact(width)
+                .skip((at - s0) as usize)
+                .take((stop - at) as usize);
+            let dst = &mut out[(at - first) as usize..(stop - first) as usize];
+            for (o, row) in dst.iter_mut().zip(rows) {
+                *o = c.physical(row[col]);
+            }
+            at = stop;
+        }
+        Ok(())
+    }
+
+    /// A channel of a 1-D or channels x samples dataset, by hyperslabs on the chunk grid; small
+    /// reads of chunks too large for the chunk cache go through `nearby`.
+    fn read_channel(
+        &self,
+        ch: usize,
+        c: &ChannelData,
+        first: u64,
+        out: &mut [f64],
+    ) -> Result<(), Error> {
+        let sig = &c.signal;
+        let index = Self::channel_index(c);
+        // Reads on the step grid, so a read of whole chunks decodes each of them once.
+        let step = sig.read_step().max(1);
+        let end = first.saturating_add(out.len() as u64);
+        let mut buf = Vec::new();
+        let small = out.len() as u64 <= CELL;
+        let mut at = first;
+        while at < end {
+            let stop = (at / step).saturating_add(1).saturating_mul(step).min(end);
+            if let Some(chunk) = sig.uncached_chunk(at).filter(|_| small) {
+                let stop = stop.min(chunk.end);
+                let dst = &mut out[(at - first) as usize..(stop - first) as usize];
+                let ask = Ask {
+                    file: &self.path,
+                    sig,
+                    ch,
+                    index,
+                    want: at..stop,
+                    chunk,
+                };
+                self.nearby.read(&ask, dst, |v| c.physical(v))?;
+                at = stop;
+                continue;
+            }
+            sig.read(&self.path, index, at, stop, &mut buf)?;
+            let dst = &mut out[(at - first) as usize..(stop - first) as usize];
+            for (o, &v) in dst.iter_mut().zip(&buf) {
+                *o = c.physical(v);
+            }
+            at = stop;
+        }
+        Ok(())
+    }
 }
 
 impl SampleSource for Hdf5Source {
     fn read_physical(&self, ch: usize, first: u64, out: &mut [f64]) -> Result<(), Error> {
         let c = self.channel(ch)?;
-        let sig = &c.signal;
-        if let Axes::Columns { channels } = sig.axes {
-            // Whole blocks on a fixed grid, so neighbouring channels' reads hit the cache.
-            let step = sig.block_len(channels);
-            let width = channels as usize;
-            let col = c.index as usize;
-            let end = first + out.len() as u64;
-            let mut at = first;
-            while at < end {
-                let k = at / step;
-                let (s0, s1) = (k * step, ((k + 1) * step).min(sig.samples));
-                if s1 <= at {
-                    return Err(Error::Hdf5 {
-                        path: self.path.clone(),
-                        detail: format!(
-                            "samples {at}.. lie beyond {} of {}",
-                            sig.samples, sig.path
-                        ),
-                    });
-                }
-                let slab = sig.slab(&self.path, s0, s1)?;
-                let stop = end.min(s1);
-                let rows = slab
-                    .values
-                    .chunks_exact(width)
-                    .skip((at - s0) as usize)
-                    .take((stop - at) as usize);
-                let dst = &mut out[(at - first) as usize..(stop - first) as usize];
-                for (o, row) in dst.iter_mut().zip(rows) {
-                    *o = c.physical(row[col]);
-                }
-                at = stop;
-            }
-            return Ok(());
+        match c.signal.axes {
+            Axes::Columns { channels } => self.read_columns(c, channels, first, out),
+            _ => self.read_channel(ch, c, first, out),
         }
-        let index = Self::channel_index(c);
-        let step = sig.block_len(1) as usize;
-        let mut buf = Vec::new();
-        for (k, part) in out.chunks_mut(step).enumerate() {
-            let start = first + (k * step) as u64;
-            sig.read(
-                &self.path,
-                index,
-                start,
-                start + part.len() as u64,
-                &mut buf,
-            )?;
-            for (o, &v) in part.iter_mut().zip(&buf) {
-                *o = c.physical(v);
-            }
-        }
-        Ok(())
+    }
+
+    fn read_unit(&self, ch: usize) -> Option<u64> {
+        self.channels.get(ch)?.signal.unit_samples()
     }
 
     /// One pass over the regions holding the channel: each chunk is decoded once, even when a

@@ -32,6 +32,8 @@ pub struct Signal {
     /// Recent blocks of a samples x channels dataset, every channel of their rows: a viewer
     /// asks for one channel at a time, and a column read alone touches every row anyway.
     slabs: Mutex<VecDeque<Arc<Slab>>>,
+    /// Bytes of decoded chunks the reader keeps for the file.
+    chunk_cache_bytes: usize,
 }
 
 /// Channels `channels` (indices along the channel axis) x samples `time` of a dataset.
@@ -111,6 +113,7 @@ impl Signal {
             samples,
             axes,
             slabs: Mutex::new(VecDeque::new()),
+            chunk_cache_bytes: cx.chunk_cache_bytes,
         }))
     }
 
@@ -161,6 +164,42 @@ impl Signal {
             }
             _ => want,
         }
+    }
+
+    /// Samples of one channel that one chunk holds, when a chunk holds a single channel
+    /// (`Vector`, or `Rows` chunked one row at a time): reading a channel means decoding these
+    /// units. `None` for contiguous storage and for chunks spanning channels.
+    pub fn unit_samples(&self) -> Option<u64> {
+        match (self.axes, self.chunk_dims()?) {
+            (Axes::Vector, (ct, _)) | (Axes::Rows { .. }, (ct, 1)) => Some(ct),
+            _ => None,
+        }
+    }
+
+    /// Samples of one channel per read, on a grid from sample 0: about `BLOCK_ELEMENTS`,
+    /// whole chunks, or one whole chunk when a chunk is longer (the reader decodes all of it
+    /// for any part, so cutting it would only decode it again).
+    pub fn read_step(&self) -> u64 {
+        match self.unit_samples() {
+            Some(ct) if ct > BLOCK_ELEMENTS => ct,
+            _ => self.block_len(1),
+        }
+    }
+
+    /// Samples `c0..c1` of the chunk holding sample `at` along time, when one decoded chunk
+    /// is larger than the reader's chunk cache (so a chunk read again is decoded again) and
+    /// reads of one channel go through the chunk cache (not `Columns`, which has slabs).
+    pub fn uncached_chunk(&self, at: u64) -> Option<Range<u64>> {
+        if matches!(self.axes, Axes::Columns { .. }) || at >= self.samples {
+            return None;
+        }
+        let (ct, cc) = self.chunk_dims()?;
+        let bytes = ct.saturating_mul(cc).saturating_mul(self.num.bytes());
+        if bytes <= self.chunk_cache_bytes as u64 {
+            return None;
+        }
+        let c0 = (at / ct).saturating_mul(ct);
+        Some(c0..c0.saturating_add(ct).min(self.samples))
     }
 
     /// The chunk shape as (along time, along channels); `None` for contiguous storage.

@@ -22,6 +22,8 @@ pub struct Cx<'a> {
     pub path: &'a Path,
     pub file: &'a Hdf5File,
     pub file_len: u64,
+    /// Bytes of decoded chunks the reader keeps (0: none).
+    pub chunk_cache_bytes: usize,
 }
 
 impl Cx<'_> {
@@ -132,6 +134,16 @@ impl Num {
             Datatype::FloatingPoint { size: 8, .. } => Num::F64,
             _ => return None,
         })
+    }
+
+    /// Bytes of one stored element.
+    pub fn bytes(self) -> u64 {
+        match self {
+            Num::I8 | Num::U8 => 1,
+            Num::I16 | Num::U16 => 2,
+            Num::I32 | Num::U32 | Num::F32 => 4,
+            Num::I64 | Num::U64 | Num::F64 => 8,
+        }
     }
 
     /// numpy's name for the type, as the oracles and h5py users write it.

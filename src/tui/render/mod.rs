@@ -523,10 +523,10 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
         },
     };
     buf.set_stringn(r.x, r.y, &text, w, style);
-    // A failed journal append stays on screen until an append succeeds again.
+    // A failed journal append stays on screen, beside any newer message, until an append
+    // succeeds again.
     let unsaved = app.annot.as_ref().and_then(|a| a.store.append_failure());
-    let sticky = unsaved.map(|e| format!("NOT SAVED: {}", crate::text::sanitize(e)));
-    if let Some(msg) = app.message.as_ref().or(sticky.as_ref()) {
+    if let Some(msg) = super::notice::status_message(app.message.as_deref(), unsaved) {
         let msg = format!(" {msg} ");
         let len = msg.chars().count().min(w);
         let x = r.x + (r.width - len as u16);
