@@ -10,12 +10,14 @@
 //!
 //! Nothing here knows about a terminal: the viewer drives it, tests drive it directly.
 
+mod hash;
 mod runner;
 #[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;
 
+pub use hash::sha256;
 pub use runner::{Context, Runner, Ticket};
 
 /// What a job computes, with the parameters that make its result valid.
