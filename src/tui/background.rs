@@ -175,42 +175,60 @@ impl App {
         if !self.jobs.runner.accept(&done) {
             return;
         }
-        let generation = done.generation;
+        let (generation, result) = (done.generation, done.result);
+        match done.key.slot() {
+            Slot::Pyramid => self.pyramid_done(generation, result),
+            Slot::Spectrogram => self.spectrogram_done(generation, result),
+            Slot::Beats => self.beats_done(generation, result),
+            Slot::Hash => self.hash_done(generation, result),
+        }
+    }
+
+    fn pyramid_done(&mut self, generation: u64, result: Result<Output, JobError>) {
+        if let Some(j) = self
+            .job
+            .as_mut()
+            .filter(|j| j.ticket.generation() == generation)
+        {
+            j.failed = result.err().map(|e| match e {
+                JobError::Panicked(_) => PYRAMID_PANIC.to_string(),
+                JobError::Failed(e) => e,
+            });
+        }
+    }
+
+    fn spectrogram_done(&mut self, generation: u64, result: Result<Output, JobError>) {
+        let current = self.freq.spectrogram.as_mut();
+        if let Some(s) = current.filter(|s| s.job.generation() == generation) {
+            if let Err(e) = &result {
+                self.message = Some(format!("spectrogram: {e}"));
+            }
+            s.failed = result.err().map(|e| e.to_string());
+        }
+    }
+
+    fn beats_done(&mut self, generation: u64, result: Result<Output, JobError>) {
+        if let Some(b) = self
+            .freq
+            .beats
+            .as_mut()
+            .filter(|b| b.job.generation() == generation)
+        {
+            b.result = Some(match result {
+                Ok(Output::Beats(v)) => Ok(v),
+                Ok(other) => Err(format!("internal error: {other:?} is not beats")),
+                Err(e) => Err(e.to_string()),
+            });
+        }
+    }
+
+    fn hash_done(&mut self, generation: u64, result: Result<Output, JobError>) {
         let same = |t: &Ticket| t.generation() == generation;
-        match (done.key.slot(), done.result) {
-            (Slot::Pyramid, result) => {
-                if let Some(j) = self.job.as_mut().filter(|j| same(&j.ticket)) {
-                    j.failed = result.err().map(|e| match e {
-                        JobError::Panicked(_) => PYRAMID_PANIC.to_string(),
-                        JobError::Failed(e) => e,
-                    });
-                }
-            }
-            (Slot::Spectrogram, result) => {
-                if let Some(s) = self.freq.spectrogram.as_mut().filter(|s| same(&s.job)) {
-                    if let Err(e) = &result {
-                        self.message = Some(format!("spectrogram: {e}"));
-                    }
-                    s.failed = result.err().map(|e| e.to_string());
-                }
-            }
-            (Slot::Beats, result) => {
-                if let Some(b) = self.freq.beats.as_mut().filter(|b| same(&b.job)) {
-                    b.result = Some(match result {
-                        Ok(Output::Beats(v)) => Ok(v),
-                        Ok(_) => Err("internal error: not beats".into()),
-                        Err(e) => Err(e.to_string()),
-                    });
-                }
-            }
-            (Slot::Hash, result) => {
-                let annot = self.annot.as_mut();
-                if let Some(a) = annot.filter(|a| a.hasher.as_ref().is_some_and(same)) {
-                    // Unreadable: the sidecar records no hash, as before.
-                    if let Ok(Output::Sha256(hex)) = result {
-                        a.sha256 = Some(hex);
-                    }
-                }
+        let annot = self.annot.as_mut();
+        if let Some(a) = annot.filter(|a| a.hasher.as_ref().is_some_and(same)) {
+            // Unreadable: the sidecar records no hash, as before.
+            if let Ok(Output::Sha256(hex)) = result {
+                a.sha256 = Some(hex);
             }
         }
     }
