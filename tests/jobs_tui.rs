@@ -144,3 +144,32 @@ fn beats_arrive_as_a_job_result() {
     println!("{n} beats");
     assert!(n > 500, "{n}");
 }
+
+#[test]
+fn keys_queued_while_waiting_for_a_job_are_kept_in_order() {
+    use sigmark::tui::background::Msg;
+    let mut app = app("demo_ecg.edf");
+    let tx = app.jobs.sender();
+    let press =
+        |c| crossterm::event::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    tx.send(Msg::Input(press('a'))).unwrap();
+    key(&mut app, KeyCode::Char('R'));
+    tx.send(Msg::Tick).unwrap();
+    tx.send(Msg::Input(press('b'))).unwrap();
+    // Waiting takes the beats' result out of the channel and leaves the rest.
+    app.wait_for(Slot::Beats);
+    let mut left = Vec::new();
+    while let Some(m) = app.jobs.try_next() {
+        left.push(format!("{m:?}"));
+    }
+    println!(
+        "left {left:?}; beats {:?}",
+        sigmark::tui::freq::beats(&app).map(|b| b.len())
+    );
+    assert!(sigmark::tui::freq::beats(&app).is_some());
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(
+        left[0].contains("'a'") && left[1] == "Tick" && left[2].contains("'b'"),
+        "{left:?}"
+    );
+}
