@@ -131,13 +131,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.bench_function("save_table", |b| {
-        b.iter(|| {
-            app.annot
-                .as_mut()
-                .expect("annot")
-                .save(false)
-                .expect("save")
-        })
+        b.iter(|| app.annot.as_mut().expect("annot").save().expect("save"))
     });
     g.finish();
 }

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod dsp;
 pub mod export;
 pub mod formats;
+pub mod jobs;
 pub mod signal;
 pub mod synth;
 pub mod text;

@@ -92,7 +92,7 @@ fn disagreements_are_walked_resolved_and_resumed() {
     );
     alt(&mut app, 'x');
     // Stop here (an interruption) and reopen: two resolved, the third is current.
-    app.annot.as_mut().unwrap().save(true).unwrap();
+    app.save_annotations(true).unwrap();
     drop(app);
     let mut app = open(&rec);
     assert_eq!(app.adjudication.as_ref().unwrap().progress(), (2, 4));
@@ -138,7 +138,7 @@ fn disagreements_are_walked_resolved_and_resumed() {
             && text.contains("[reject]"),
         "{text}"
     );
-    app.annot.as_mut().unwrap().save(true).unwrap();
+    app.save_annotations(true).unwrap();
     drop(app);
     let table = read_table(&dir.path().join("holter.consensus.events.tsv")).unwrap();
     let rows: Vec<(&str, &str, &str)> = table

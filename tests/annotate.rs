@@ -179,7 +179,7 @@ fn the_sidecar_carries_the_recording_hash() {
     keys(&mut app, "1");
     app.view.jump(150.0);
     keys(&mut app, "1");
-    app.annot.as_mut().unwrap().save(true).unwrap();
+    app.save_annotations(true).unwrap();
     let side: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("demo_monitoring.bob.events.json")).unwrap(),
     )
@@ -275,7 +275,7 @@ fn readers_are_blinded_unless_asked_and_a_second_writer_is_refused() {
     let rec = copy_demo(dir.path(), "demo_ecg.edf");
     let mut a = open(&rec, "alice", None);
     keys(&mut a, "v");
-    a.annot.as_mut().unwrap().save(true).unwrap();
+    a.save_annotations(true).unwrap();
     // The same reader twice: refused, naming the process.
     let rec2 = sigmark::open(&rec).unwrap();
     let mut b = App::new(
@@ -365,7 +365,7 @@ fn file_text_in_labels_and_notes_is_stored_as_typed_but_shown_safe() {
     e.note = "bell\u{7} and \u{1b}[2J".into();
     e.label = "PVC\u{202e}x".into();
     app.annot.as_mut().unwrap().store.change(e).unwrap();
-    app.annot.as_mut().unwrap().save(false).unwrap();
+    app.save_annotations(false).unwrap();
     let table = store::read_table(&dir.path().join("demo_ecg.frank.events.tsv")).unwrap();
     assert_eq!(table[0].note, "bell\u{7} and \u{1b}[2J", "stored exactly");
     keys(&mut app, "L");

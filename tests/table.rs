@@ -227,7 +227,7 @@ fn copying_an_embedded_annotation_twice_makes_one_event() {
 
 fn beats_in_view(a: &mut App) -> usize {
     ch(a, 'R');
-    a.freq.beats.as_mut().unwrap().job.wait();
+    a.wait_for(sigmark::jobs::Slot::Beats);
     ch(a, 'A');
     a.annot.as_ref().unwrap().store.events().len()
 }

@@ -535,7 +535,7 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
     // ECG: R peaks in the background, the rate lane, the mean rate of the view.
     let mut ecg = app_for_demo_ecg();
     keys(&mut ecg, "R");
-    ecg.freq.beats.as_mut().unwrap().job.wait();
+    ecg.wait_for(sigmark::jobs::Slot::Beats);
     let beats = sigmark::tui::freq::beats(&ecg).unwrap();
     assert!(beats.len() > 500, "{} beats in 10 minutes", beats.len());
     let hr = sigmark::tui::freq::mean_hr_in_view(&ecg, &beats).unwrap();

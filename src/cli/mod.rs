@@ -92,6 +92,8 @@ pub enum CliError {
     Compare(#[from] crate::compare::CompareError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Viewer(#[from] crate::tui::TuiError),
 }
 
 impl CliError {
@@ -99,6 +101,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) => 2,
+            CliError::Viewer(e) if e.is_usage() => 2,
             _ => 1,
         }
     }

@@ -126,5 +126,5 @@ pub fn view(file: &FilePath, v: &ViewArgs, hints: &FormatHints) -> Result<(), Cl
     let rec = crate::formats::open_with(file, &hints.options())?;
     let start = rec.start.map(|s| s.seconds_of_day());
     let opts = v.options(start, rec.duration_s)?;
-    crate::tui::run(rec, &opts)
+    Ok(crate::tui::run(rec, &opts)?)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use super::keymap::{parse_key, Key, Keymap};
@@ -67,9 +67,9 @@ pub struct Annotating {
     /// Other readers' events, read-only (`--show-readers`).
     pub others: Vec<(String, Vec<Event>)>,
     pub last_save: Instant,
-    /// The recording's SHA-256, computed on a background thread.
-    pub sha256: Arc<Mutex<Option<String>>>,
-    hasher: Option<std::thread::JoinHandle<()>>,
+    /// The recording's SHA-256, once its background job (`hasher`) has delivered it.
+    pub sha256: Option<String>,
+    pub hasher: Option<crate::jobs::Ticket>,
     /// Names of the taxonomy's epoch labels.
     epoch_labels: Vec<String>,
     /// When this is the consensus store: who adjudicates (stamped on the events made here).
@@ -77,39 +77,18 @@ pub struct Annotating {
     epoch_cache: Mutex<Option<(u64, bool)>>,
 }
 
-/// Starts hashing `path` on a background thread (a day-long file takes about a second).
-fn hash_in_background(
+/// Starts hashing `path` as a background job (a day-long file takes about a second); the
+/// result arrives on the event loop's channel and `App::on_job` keeps it in `sha256`.
+pub(crate) fn hash_in_background(
+    jobs: &mut crate::jobs::Runner<super::background::Output>,
     path: &Path,
-) -> (
-    Arc<Mutex<Option<String>>>,
-    Option<std::thread::JoinHandle<()>>,
-) {
-    use sha2::Digest;
-    let slot = Arc::new(Mutex::new(None));
-    let (out, path) = (slot.clone(), path.to_path_buf());
-    let handle = std::thread::Builder::new()
-        .name("sha256".into())
-        .spawn(move || {
-            use std::io::Read;
-            let Ok(mut f) = std::fs::File::open(&path) else {
-                return;
-            };
-            let mut h = sha2::Sha256::new();
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                match f.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => h.update(&buf[..n]),
-                    Err(_) => return,
-                }
-            }
-            let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-            if let Ok(mut s) = out.lock() {
-                *s = Some(hex);
-            }
-        })
-        .ok();
-    (slot, handle)
+) -> crate::jobs::Ticket {
+    let path = path.to_path_buf();
+    let total = std::fs::metadata(&path).map_or(0, |m| m.len());
+    let key = crate::jobs::Key::Hash { path: path.clone() };
+    jobs.request(key, total, move |ctx| {
+        crate::jobs::sha256(&path, ctx).map(super::background::Output::Sha256)
+    })
 }
 
 impl Annotating {
@@ -146,7 +125,6 @@ impl Annotating {
             }
             keys.insert(key, i);
         }
-        let (sha256, hasher) = hash_in_background(&store.provenance.recording);
         let taxonomy_epochs = taxonomy
             .labels
             .iter()
@@ -166,8 +144,8 @@ impl Annotating {
             list: None,
             others: Vec::new(),
             last_save: Instant::now(),
-            sha256,
-            hasher,
+            sha256: None,
+            hasher: None,
             epoch_labels: taxonomy_epochs,
             adjudicator: None,
             epoch_cache: Mutex::new(None),
@@ -179,15 +157,11 @@ impl Annotating {
         self.keys.get(&key).copied()
     }
 
-    /// Saves, with the recording's hash once it is known; `wait` waits for the hash.
-    pub fn save(&mut self, wait: bool) -> Result<(), crate::annotations::StoreError> {
-        if wait {
-            if let Some(h) = self.hasher.take() {
-                let _ = h.join();
-            }
-        }
+    /// Saves, with the recording's hash once it is known (`App::save_annotations` can wait
+    /// for it).
+    pub fn save(&mut self) -> Result<(), crate::annotations::StoreError> {
         if self.store.provenance.sha256.is_none() {
-            self.store.provenance.sha256 = self.sha256.lock().ok().and_then(|s| s.clone());
+            self.store.provenance.sha256 = self.sha256.clone();
         }
         self.store.save()?;
         self.last_save = Instant::now();
@@ -276,14 +250,6 @@ impl Annotating {
             *c = Some((rev, v));
         }
         v
-    }
-}
-
-impl Drop for Annotating {
-    fn drop(&mut self) {
-        if let Some(h) = self.hasher.take() {
-            let _ = h.join();
-        }
     }
 }
 
@@ -504,7 +470,7 @@ impl App {
                     }
                 }
                 Action::Save => {
-                    a.save(false)?;
+                    a.save()?;
                     Some(format!(
                         "saved {} events to {}",
                         a.store.events().len(),

@@ -1,17 +1,16 @@
 //! The viewer's state and how actions change it. No terminal here: `render` draws this state,
 //! `mod.rs` feeds it events, and the unit tests drive it directly.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::action::Action;
+pub use super::background::PyramidJob;
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view::{self, View};
-use crate::dsp::{self, ChannelKind, Derivation, FilterSpec, Montage, SharedPyramid};
+use crate::dsp::{self, ChannelKind, Derivation, FilterSpec, Montage};
 use crate::signal::Recording;
 use crate::text::sanitize;
 
@@ -35,84 +34,6 @@ pub struct Lane {
     pub hidden: bool,
     /// Index of this lane in its montage's pyramid.
     pub track: usize,
-}
-
-/// The background build of one montage's pyramid.
-pub struct PyramidJob {
-    pub pyramid: SharedPyramid,
-    pub progress: Arc<AtomicU64>,
-    pub total: u64,
-    pub cancel: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-    pub failed: Arc<std::sync::Mutex<Option<String>>>,
-}
-
-impl PyramidJob {
-    fn start(rec: &Arc<Recording>, derivations: Vec<Derivation>) -> Result<PyramidJob, dsp::Error> {
-        let pyramid = SharedPyramid::new(rec, derivations)?;
-        let total = pyramid.read().progress().1;
-        let progress = Arc::new(AtomicU64::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let failed = Arc::new(std::sync::Mutex::new(None));
-        let (p, pr, c, r, f) = (
-            pyramid.clone(),
-            progress.clone(),
-            cancel.clone(),
-            rec.clone(),
-            failed.clone(),
-        );
-        let handle = std::thread::Builder::new()
-            .name("pyramid".into())
-            .spawn(move || {
-                // A panic here must not leave the status bar at "overview N%" for ever.
-                let outcome =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| p.build(&r, &pr, &c)));
-                let failure = match outcome {
-                    Ok(Ok(_)) => None,
-                    Ok(Err(e)) => Some(sanitize(&e.to_string())),
-                    Err(_) => Some("internal error while building the overview".to_string()),
-                };
-                if let (Some(msg), Ok(mut slot)) = (failure, f.lock()) {
-                    *slot = Some(msg);
-                }
-            })
-            .ok();
-        Ok(PyramidJob {
-            pyramid,
-            progress,
-            total,
-            cancel,
-            handle,
-            failed,
-        })
-    }
-
-    /// Fraction of samples decimated so far.
-    pub fn fraction(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            (self.progress.load(Ordering::Relaxed) as f64 / self.total as f64).min(1.0)
-        }
-    }
-
-    pub fn is_complete(&self) -> bool {
-        self.pyramid.read().is_complete()
-    }
-
-    /// Waits for the build to end (tests and benchmarks).
-    pub fn wait(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Drop for PyramidJob {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-        self.wait();
-    }
 }
 
 /// What the keyboard is doing.
@@ -179,7 +100,10 @@ pub struct App {
     /// The user's filter settings per channel kind (defaults until changed).
     pub filters: Vec<(ChannelKind, FilterSpec)>,
     pub mouse: bool,
+    /// The overview's build (see `background.rs`).
     pub job: Option<PyramidJob>,
+    /// The background jobs and the event loop's channel their results arrive on.
+    pub jobs: super::background::Background,
     /// A message for the status bar (an error or a confirmation), cleared by the next key.
     pub message: Option<String>,
     pub quit: bool,
@@ -243,6 +167,7 @@ impl App {
             filters: Vec::new(),
             mouse: false,
             job: None,
+            jobs: super::background::Background::new(),
             message: None,
             quit: false,
             wave_area: ratatui::layout::Rect::default(),
@@ -337,14 +262,7 @@ impl App {
             });
             usable.push(d);
         }
-        self.job = None; // cancels and joins a previous build
-        self.job = match PyramidJob::start(&self.rec, usable) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                self.message = Some(sanitize(&e.to_string()));
-                None
-            }
-        };
+        self.start_pyramid(usable);
         self.order = (0..lanes.len()).collect();
         self.lanes = lanes;
         self.selected = 0;
@@ -404,9 +322,7 @@ impl App {
 
     /// Why the overview could not be built, if it failed.
     pub fn pyramid_failure(&self) -> Option<String> {
-        self.job
-            .as_ref()
-            .and_then(|j| j.failed.lock().ok().and_then(|f| f.clone()))
+        self.job.as_ref().and_then(|j| j.failed.clone())
     }
 
     pub fn pyramid_fraction(&self) -> f64 {
@@ -416,8 +332,9 @@ impl App {
     pub fn is_building(&self) -> bool {
         self.job.as_ref().is_some_and(|j| {
             !j.is_complete()
-                && !j.cancel.load(Ordering::Relaxed)
-                && j.failed.lock().map_or(true, |f| f.is_none())
+                && !j.ticket.is_cancelled()
+                && !j.ticket.is_done()
+                && j.failed.is_none()
         })
     }
 
@@ -432,11 +349,9 @@ impl App {
             || self.freq.beats.as_ref().is_some_and(|b| !b.job.is_done())
     }
 
-    /// Waits for the pyramid (tests and benchmarks).
+    /// Waits for the pyramid and applies its result (tests and benchmarks).
     pub fn wait_for_pyramid(&mut self) {
-        if let Some(j) = self.job.as_mut() {
-            j.wait();
-        }
+        self.wait_for(crate::jobs::Slot::Pyramid);
     }
 
     pub fn on_key(&mut self, ev: KeyEvent) {

@@ -3,107 +3,44 @@
 //! whole recording, drawn aligned with the waveform's time axis), and the heart-rate lane (R
 //! peaks detected in the background, instantaneous rate per column, mean rate in the status).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::widgets::{Clear, Widget};
 
 use super::app::App;
+use super::background::Output;
 use super::theme::ColorMode;
 use crate::dsp::spectrum::{
     band_powers, dominant_frequency, Psd, SharedSpectrogram, Spectrogram, StftSpec, Welch,
     WelchSpec, TOTAL_BAND,
 };
 use crate::dsp::ChannelKind;
+use crate::jobs::{Key, Ticket};
 
 /// Longest stretch the spectrum panel analyses: a zoomed-out view is analysed around the
 /// cursor (the panel's title says so), so the panel stays within a frame's budget.
 pub const SPECTRUM_MAX_S: f64 = 120.0;
 
-/// A background job: its result slot, progress and cancel flag; dropped = cancelled.
-pub struct Job<T> {
-    pub result: Arc<Mutex<Option<Result<T, String>>>>,
-    pub progress: Arc<AtomicU64>,
-    pub total: u64,
-    cancel: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-}
-
-impl<T: Send + 'static> Job<T> {
-    fn spawn(
-        name: &str,
-        total: u64,
-        work: impl FnOnce(&AtomicU64, &AtomicBool) -> Result<T, String> + Send + 'static,
-    ) -> Job<T> {
-        let result = Arc::new(Mutex::new(None));
-        let progress = Arc::new(AtomicU64::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (r, p, c) = (result.clone(), progress.clone(), cancel.clone());
-        let handle = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&p, &c)))
-                    .unwrap_or_else(|_| Err("internal error".into()));
-                if let Ok(mut slot) = r.lock() {
-                    *slot = Some(out);
-                }
-            })
-            .ok();
-        Job {
-            result,
-            progress,
-            total,
-            cancel,
-            handle,
-        }
-    }
-
-    pub fn fraction(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            (self.progress.load(Ordering::Relaxed) as f64 / self.total as f64).min(1.0)
-        }
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.result.lock().map_or(true, |r| r.is_some())
-    }
-
-    pub fn wait(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-impl<T> Drop for Job<T> {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-/// The spectrogram of one lane over the whole recording.
+/// The spectrogram of one lane over the whole recording, drawn while it fills.
 pub struct SpectrogramJob {
-    /// The lane's label and window it was computed for (the cache key).
-    pub key: (String, usize),
+    /// The lane's label and window it was computed for.
+    pub key: Key,
     pub lane: usize,
     pub shared: SharedSpectrogram,
-    pub job: Job<()>,
+    /// The job filling `shared`; dropped = cancelled.
+    pub job: Ticket,
+    /// Why it failed, once its result arrived.
+    pub failed: Option<String>,
 }
 
 /// Detected R peaks of one channel (sample indices).
 pub struct BeatJob {
     pub channel: usize,
     pub rate_hz: f64,
-    pub job: Job<Vec<u64>>,
+    pub job: Ticket,
+    /// The beats (or why detection failed), once the job's result arrived.
+    pub result: Option<Result<Vec<u64>, String>>,
 }
 
 #[derive(Default)]
@@ -364,11 +301,14 @@ pub fn ensure_spectrogram(app: &mut App) {
     let Some(i) = app.selected_lane() else { return };
     let lane = &app.lanes[i];
     let window = ((2.0 * lane.rate_hz).round() as usize).max(8);
-    let key = (lane.label.clone(), window);
+    let key = Key::Spectrogram {
+        lane: lane.label.clone(),
+        window,
+    };
     if app.freq.spectrogram.as_ref().is_some_and(|s| s.key == key) {
         return;
     }
-    app.freq.spectrogram = None; // cancels the stale job
+    app.freq.spectrogram = None; // cancels the stale job; its result will be dropped
     let spec = StftSpec {
         window,
         overlap: 0.5,
@@ -381,9 +321,9 @@ pub fn ensure_spectrogram(app: &mut App) {
     let total = sg.total_columns() as u64;
     let shared = SharedSpectrogram::new(sg);
     let (s2, rec, d) = (shared.clone(), app.rec.clone(), lane.derivation.clone());
-    let job = Job::spawn("spectrogram", total, move |p, c| {
-        s2.compute_derivation(&rec, &d, p, c)
-            .map(|_| ())
+    let job = app.jobs.runner.request(key.clone(), total, move |ctx| {
+        s2.compute_derivation(&rec, &d, ctx.progress(), ctx.cancel_flag())
+            .map(|_| Output::Built)
             .map_err(|e| crate::text::sanitize(&e.to_string()))
     });
     app.freq.spectrogram = Some(SpectrogramJob {
@@ -391,6 +331,7 @@ pub fn ensure_spectrogram(app: &mut App) {
         lane: i,
         shared,
         job,
+        failed: None,
     });
 }
 
@@ -560,23 +501,23 @@ pub fn ensure_beats(app: &mut App) {
     let c = &app.rec.channels[ch];
     let (rate, total) = (c.rate_hz, c.samples);
     let rec = app.rec.clone();
-    let job = Job::spawn("beats", total, move |p, cancel| {
-        crate::dsp::beats::detect_channel(&rec, ch, p, cancel)
-            .map(|d| d.beats.iter().map(|b| b.sample).collect())
+    let key = Key::Beats { channel: ch };
+    let job = app.jobs.runner.request(key, total, move |ctx| {
+        crate::dsp::beats::detect_channel(&rec, ch, ctx.progress(), ctx.cancel_flag())
+            .map(|d| Output::Beats(d.beats.iter().map(|b| b.sample).collect()))
             .map_err(|e| crate::text::sanitize(&e.to_string()))
     });
     app.freq.beats = Some(BeatJob {
         channel: ch,
         rate_hz: rate,
         job,
+        result: None,
     });
 }
 
 /// Beat sample indices once detection is done.
 pub fn beats(app: &App) -> Option<Vec<u64>> {
-    let b = app.freq.beats.as_ref()?;
-    let slot = b.job.result.lock().ok()?;
-    match slot.as_ref()? {
+    match app.freq.beats.as_ref()?.result.as_ref()? {
         Ok(v) => Some(v.clone()),
         Err(_) => None,
     }
@@ -613,13 +554,7 @@ pub fn draw_heart_rate(buf: &mut Buffer, r: Rect, wave: Rect, app: &App) {
         app.theme.label(false),
     );
     let Some(beats) = beats(app) else {
-        let text = match b
-            .job
-            .result
-            .lock()
-            .ok()
-            .and_then(|s| s.as_ref().and_then(|r| r.as_ref().err().cloned()))
-        {
+        let text = match b.result.as_ref().and_then(|r| r.as_ref().err()) {
             Some(e) => format!("beat detection failed: {e}"),
             None => format!("detecting beats {:.0}%", b.job.fraction() * 100.0),
         };

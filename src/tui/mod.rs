@@ -8,6 +8,8 @@ pub mod action;
 pub mod adjudicate;
 pub mod annotate;
 pub mod app;
+pub mod background;
+mod feed;
 pub mod freq;
 pub mod identity;
 pub mod jump;
@@ -21,7 +23,9 @@ pub mod view;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
+
+use background::Msg;
 
 pub use app::App;
 pub use identity::{reader_name, IdentityError};
@@ -63,8 +67,19 @@ pub enum TuiError {
     Annotate(#[from] annotate::SetupError),
     #[error("{0}")]
     Usage(String),
+    /// Standard output is not a terminal.
+    #[error("the viewer needs a terminal on standard output; for scripts use `sigmark info` or `sigmark dump`")]
+    NoTerminal,
     #[error("terminal: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl TuiError {
+    /// A problem with how the viewer was asked to start (the command line or the user's
+    /// files), rather than with the terminal while it ran.
+    pub fn is_usage(&self) -> bool {
+        !matches!(self, TuiError::Io(_))
+    }
 }
 
 /// Builds the app for `rec` with the user's keymap and montages (both from the platform
@@ -171,6 +186,7 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
     }
     app.reader = crate::text::sanitize(reader);
     app.annot = Some(ann);
+    app.start_hash();
     Ok(())
 }
 
@@ -181,21 +197,19 @@ pub fn config_dir() -> Option<std::path::PathBuf> {
 }
 
 /// Opens the viewer full-screen on `path` until the user quits.
-pub fn run(rec: crate::signal::Recording, opts: &Options) -> Result<(), crate::cli::CliError> {
+pub fn run(rec: crate::signal::Recording, opts: &Options) -> Result<(), TuiError> {
     require_terminal()?;
-    let mut app = build_app(rec, opts).map_err(|e| crate::cli::CliError::Usage(e.to_string()))?;
-    event_loop(&mut app).map_err(crate::cli::CliError::Output)
+    let mut app = build_app(rec, opts)?;
+    event_loop(&mut app)
 }
 
 /// Refuses, before anything is opened or written (no lock, journal or directory), when
 /// standard output is not a terminal.
-pub fn require_terminal() -> Result<(), crate::cli::CliError> {
+pub fn require_terminal() -> Result<(), TuiError> {
     if std::io::stdout().is_terminal() {
         return Ok(());
     }
-    Err(crate::cli::CliError::Usage(
-        "the viewer needs a terminal on standard output; for scripts use `sigmark info` or `sigmark dump`".into(),
-    ))
+    Err(TuiError::NoTerminal)
 }
 
 /// Restores the terminal when dropped, whatever ended the loop.
@@ -212,15 +226,45 @@ impl Drop for Restore {
     }
 }
 
-fn event_loop(app: &mut App) -> std::io::Result<()> {
+/// The one event loop: input, ticks and job results arrive as messages on the app's channel;
+/// each turn handles every queued message, then draws once.
+fn event_loop(app: &mut App) -> Result<(), TuiError> {
     // The guard first: if entering the alternate screen fails after raw mode is on, its drop
     // still restores the terminal.
     let mut guard = Restore { mouse: false };
     let mut terminal = ratatui::try_init()?;
-    // ratatui's hook restores the terminal on any panic, but the background jobs (pyramid,
-    // spectrogram, beats) catch theirs and report them in the status bar while the UI keeps
-    // drawing: restoring then would leave the viewer drawing on a normal screen. So the hook
-    // runs only for the UI thread's panics.
+    restore_on_ui_panic_only();
+    // Declared after the guard, so dropped before it: the input thread stops reading before
+    // the terminal is restored.
+    let feed = feed::Feed::start(app.jobs.sender());
+    loop {
+        sync_mouse(app, &mut guard)?;
+        // The frame is drawn here and only here (an update step before it goes here too).
+        terminal.draw(|f| render::draw(f, app))?;
+        // Ticks come often while a job shows progress, otherwise once a second (autosave).
+        feed.set_busy(app.is_busy());
+        let mut next = app.jobs.next(Duration::from_secs(60));
+        while let Some(msg) = next {
+            handle(app, &mut terminal, msg)?;
+            if app.quit {
+                break;
+            }
+            next = app.jobs.try_next();
+        }
+        if app.quit {
+            if saved_on_quit(app) {
+                return Ok(());
+            }
+            continue;
+        }
+        periodic_save(app);
+    }
+}
+
+/// ratatui's hook restores the terminal on any panic, but the background jobs catch theirs
+/// and report them in the status bar while the UI keeps drawing: restoring then would leave
+/// the viewer drawing on a normal screen. So the hook runs only for the UI thread's panics.
+fn restore_on_ui_panic_only() {
     let ui_thread = std::thread::current().id();
     let restore_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -228,73 +272,72 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
             restore_hook(info);
         }
     }));
-    loop {
-        if app.mouse != guard.mouse {
-            let mut out = std::io::stdout();
-            if app.mouse {
-                crossterm::execute!(out, EnableMouseCapture)?;
-            } else {
-                crossterm::execute!(out, DisableMouseCapture)?;
-            }
-            out.flush()?;
-            guard.mouse = app.mouse;
+}
+
+fn sync_mouse(app: &App, guard: &mut Restore) -> std::io::Result<()> {
+    if app.mouse == guard.mouse {
+        return Ok(());
+    }
+    let mut out = std::io::stdout();
+    if app.mouse {
+        crossterm::execute!(out, EnableMouseCapture)?;
+    } else {
+        crossterm::execute!(out, DisableMouseCapture)?;
+    }
+    out.flush()?;
+    guard.mouse = app.mouse;
+    Ok(())
+}
+
+/// One message: a key, a click, a resize, a job's result, or a tick (nothing but a redraw).
+fn handle(
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    msg: Msg,
+) -> Result<(), TuiError> {
+    match msg {
+        Msg::Input(Event::Key(k)) => app.on_key(k),
+        Msg::Input(Event::Mouse(m)) => app.on_mouse(m),
+        Msg::Input(Event::Resize(_, _)) => terminal.autoresize()?,
+        Msg::Input(_) | Msg::Tick => {}
+        Msg::Job(done) => app.on_job(done),
+        Msg::InputFailed(e) => return Err(TuiError::Io(e)),
+    }
+    Ok(())
+}
+
+/// Saves on the way out. If that fails the journal still holds every edit: say so and stay
+/// until the user quits again (false: not quitting after all).
+fn saved_on_quit(app: &mut App) -> bool {
+    if let Err(e) = app.save_annotations(true) {
+        if !app
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("NOT SAVED"))
+        {
+            app.message = Some(format!(
+                "NOT SAVED: {} (your edits are safe in the journal; q again quits)",
+                crate::text::sanitize(&e.to_string())
+            ));
+            app.quit = false;
+            return false;
         }
-        terminal.draw(|f| render::draw(f, app))?;
-        // While the overview builds, redraw a few times a second to show progress; otherwise
-        // sleep until an event. Every queued event is handled before the next frame, so keys
-        // typed during a slow frame are never dropped.
-        let timeout = if app.is_busy() {
-            Duration::from_millis(100)
-        } else {
-            Duration::from_secs(1)
-        };
-        if !event::poll(timeout)? {
-            continue;
-        }
-        loop {
-            match event::read()? {
-                Event::Key(k) => app.on_key(k),
-                Event::Mouse(m) => app.on_mouse(m),
-                Event::Resize(_, _) => {
-                    terminal.autoresize()?;
-                }
-                _ => {}
-            }
-            if app.quit || !event::poll(Duration::ZERO)? {
-                break;
-            }
-        }
-        if app.quit {
-            // Save on the way out; if that fails the journal still holds every edit, but say
-            // so and stay until the user quits again.
-            if let Some(a) = app.annot.as_mut() {
-                if let Err(e) = a.save(true) {
-                    if !app
-                        .message
-                        .as_deref()
-                        .is_some_and(|m| m.starts_with("NOT SAVED"))
-                    {
-                        app.message = Some(format!(
-                            "NOT SAVED: {} (your edits are safe in the journal; q again quits)",
-                            crate::text::sanitize(&e.to_string())
-                        ));
-                        app.quit = false;
-                        continue;
-                    }
-                }
-            }
-            return Ok(());
-        }
-        // Periodic save.
-        if let Some(a) = app.annot.as_mut() {
-            if a.store.is_dirty() && a.last_save.elapsed() >= Duration::from_secs(30) {
-                if let Err(e) = a.save(false) {
-                    app.message = Some(format!(
-                        "NOT SAVED: {}",
-                        crate::text::sanitize(&e.to_string())
-                    ));
-                }
-            }
-        }
+    }
+    true
+}
+
+fn periodic_save(app: &mut App) {
+    let due = app
+        .annot
+        .as_ref()
+        .is_some_and(|a| a.store.is_dirty() && a.last_save.elapsed() >= Duration::from_secs(30));
+    if !due {
+        return;
+    }
+    if let Err(e) = app.save_annotations(false) {
+        app.message = Some(format!(
+            "NOT SAVED: {}",
+            crate::text::sanitize(&e.to_string())
+        ));
     }
 }
