@@ -93,3 +93,7 @@ pub fn scroll(state: &mut HelpState, rows: i64, total: usize) {
         n => state.offset.saturating_add(n as usize).min(last),
     };
 }
+
+#[cfg(test)]
+#[path = "help_tests.rs"]
+mod tests;

@@ -1,39 +1,11 @@
 //! The input stack: the top layer gets the key; a layer handles it or passes it down; the
 //! cases the old chain of `if`s decided by its order.
 
-use std::path::Path;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::fixture::annotating;
 use super::Layer;
-use crate::tui::{attach_annotations, App, ColorMode, Keymap, Options, Theme};
-
-struct Fixture {
-    app: App,
-    _dir: tempfile::TempDir,
-}
-
-/// The demo ECG with reader "tester" marking with the ECG labels, files in a temporary
-/// directory.
-fn annotating() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
-    let rec = crate::open(&src).unwrap();
-    let mut app = App::new(
-        rec,
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        Vec::new(),
-    );
-    let opts = Options {
-        reader: Some("tester".into()),
-        keymap: Some("ecg".into()),
-        annotations_dir: Some(dir.path().to_path_buf()),
-        ..Options::default()
-    };
-    attach_annotations(&mut app, "tester", &opts).unwrap();
-    Fixture { app, _dir: dir }
-}
+use crate::tui::App;
 
 fn press(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
