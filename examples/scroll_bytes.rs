@@ -16,7 +16,7 @@ use std::sync::Arc;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use sigmark::tui::action::Action;
+use sigmark::tui::action::{Action, Arg};
 use sigmark::tui::{render, App, ColorMode, Keymap, Theme};
 
 /// Counts bytes; the count is shared because the backend owns its writer.
@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let first = counter.take();
             let mut sizes = Vec::new();
             for _ in 0..scrolls {
-                app.apply(Action::ScrollForwardPage);
+                app.apply(Action::Scroll, Arg::Window { div: 1.0, n: 1.0 });
                 term.draw(|f| render::draw(f, &mut app))?;
                 sizes.push(counter.take());
             }

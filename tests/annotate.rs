@@ -246,11 +246,18 @@ fn event_list_filters_and_jumps_and_file_annotations_copy_in() {
     }
     keys(&mut app, "L");
     keys(&mut app, "pac");
-    assert_eq!(app.annot.as_ref().unwrap().listed().len(), 2);
+    assert_eq!(
+        app.annot
+            .as_ref()
+            .unwrap()
+            .listed(app.layers.event_list())
+            .len(),
+        2
+    );
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.view.cursor_s, 40.0);
-    assert!(app.annot.as_ref().unwrap().list.is_none());
+    assert!(app.layers.event_list().is_none());
     // The embedded annotation at the start ("Recording start"?) copies in with its text.
     let first = app
         .rec

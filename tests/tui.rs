@@ -111,7 +111,7 @@ fn snapshot_help_and_jump_prompt() {
     );
     insta::assert_snapshot!("help_100x30", help);
     keys(&mut app, "x"); // any key closes help
-    assert_eq!(app.mode, sigmark::tui::app::Mode::Normal);
+    assert!(app.layers.is_empty(), "help is still open");
     keys(&mut app, "g1:3");
     let prompt = frame(&mut app, 100, 30);
     assert!(

@@ -1,8 +1,16 @@
-//! Every command of the viewer is a named value with a description: keymap files name them,
-//! and the help overlay is generated from the same table, so help cannot drift from behaviour.
+//! Every command of the viewer is a named value with a description and a handler (helix's
+//! `static_commands!`): keymap rows name them with their parameter (`scroll page -1`, as yazi's
+//! `run` rows), the parameter is parsed when the keymap loads, and help is generated from the
+//! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
+//! action without one does not compile.
+
+use super::actions::{adjudicate, annotate, channels, events, freq, layers, view};
+use super::app::App;
+
+pub use super::actions::param::{Arg, Param};
 
 macro_rules! actions {
-    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+    ($($variant:ident => $name:literal, $param:ident, $handler:path, $desc:literal;)*) => {
         /// A command the user can bind to a key.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action {
@@ -27,88 +35,129 @@ macro_rules! actions {
                 }
             }
 
-            pub fn from_name(name: &str) -> Option<Action> {
-                match name {
-                    $($name => Some(Action::$variant),)*
-                    _ => None,
+            /// What the keymap row gives after the name.
+            pub fn param(self) -> Param {
+                match self {
+                    $(Action::$variant => Param::$param,)*
                 }
+            }
+
+            /// What the action does.
+            pub fn handler(self) -> fn(&mut App, Arg) {
+                match self {
+                    $(Action::$variant => $handler,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Action> {
+                Action::ALL.iter().copied().find(|a| a.name() == name)
             }
         }
     };
 }
 
 actions! {
-    Quit => "quit", "Quit the viewer";
-    Help => "help", "Show or hide this help";
-    CursorLeft => "cursor_left", "Move the cursor back (scrolls at the edge)";
-    CursorRight => "cursor_right", "Move the cursor forward (scrolls at the edge)";
-    ScrollBackFine => "scroll_back_fine", "Scroll back a tenth of the window";
-    ScrollForwardFine => "scroll_forward_fine", "Scroll forward a tenth of the window";
-    ScrollBackHalf => "scroll_back_half", "Scroll back half a window";
-    ScrollForwardHalf => "scroll_forward_half", "Scroll forward half a window";
-    ScrollBackPage => "scroll_back_page", "Scroll back one window";
-    ScrollForwardPage => "scroll_forward_page", "Scroll forward one window";
-    GoStart => "go_start", "Go to the start of the recording";
-    GoEnd => "go_end", "Go to the end of the recording";
-    JumpTo => "jump_to", "Jump to a time: seconds, HH:MM:SS from start, or @HH:MM:SS clock time";
-    ZoomIn => "zoom_in", "Shorter window (next time-scale preset)";
-    ZoomOut => "zoom_out", "Longer window (previous time-scale preset)";
-    ZoomAll => "zoom_all", "Show the whole recording";
-    AmpUp => "amp_up", "Larger amplitude, all channels";
-    AmpDown => "amp_down", "Smaller amplitude, all channels";
-    AmpAuto => "amp_auto", "Auto-scale every channel to the visible signal";
-    ChannelAmpUp => "channel_amp_up", "Larger amplitude, selected channel";
-    ChannelAmpDown => "channel_amp_down", "Smaller amplitude, selected channel";
-    SelectNext => "select_next", "Select the next channel";
-    SelectPrev => "select_prev", "Select the previous channel";
-    HideChannel => "hide_channel", "Hide the selected channel";
-    ShowAll => "show_all", "Show every channel (undo hide and solo)";
-    SoloChannel => "solo_channel", "Show only the selected channel (again: show all)";
-    MoveChannelUp => "move_channel_up", "Move the selected channel up";
-    MoveChannelDown => "move_channel_down", "Move the selected channel down";
-    NextGroup => "next_group", "Show the next channel group (EEG, ECG, EOG, ...; then all)";
-    NextMontage => "next_montage", "Next EEG montage (as recorded, bipolar, transverse, average)";
-    ToggleFilters => "toggle_filters", "Display filters on or off (the recording is never changed)";
-    CycleHighpass => "cycle_highpass", "High-pass cutoff: off, 0.1, 0.3, 0.5, 1, 5 Hz";
-    CycleLowpass => "cycle_lowpass", "Low-pass cutoff: off, 15, 30, 40, 70, 100 Hz";
-    CycleNotch => "cycle_notch", "Notch: off, 50 Hz, 60 Hz";
-    ToggleMouse => "toggle_mouse", "Mouse on or off (click moves the cursor, wheel scrolls)";
-    MarkIn => "mark_in", "Start an interval at the cursor (then a label key, or mark out)";
-    MarkOut => "mark_out", "End the open interval at the cursor";
-    CancelMark => "cancel", "Cancel the open interval, prompt or panel";
-    NextEvent => "next_event", "Select the next event (of the list's filter) and go to it";
-    PrevEvent => "prev_event", "Select the previous event and go to it";
-    DeleteEvent => "delete_event", "Delete the selected event";
-    Undo => "undo", "Undo the last edit (no limit)";
-    Redo => "redo", "Redo what was undone";
-    Relabel => "relabel", "Change the selected event's label (then press the label key)";
-    EditNote => "note", "Write a note on the selected event";
-    ToggleCertainty => "toggle_certainty", "Definite or possible: the selected event, else new ones";
-    ToggleScope => "toggle_scope", "New events apply to all channels or to the selected channel";
-    MoveEventBack => "move_event_back", "Move the selected event back a fiftieth of the window";
-    MoveEventForward => "move_event_forward", "Move the selected event forward";
-    ShrinkEvent => "shrink_event", "Shorten the selected interval";
-    GrowEvent => "grow_event", "Lengthen the selected interval";
-    EpochMode => "epoch_mode", "Epoch scoring: window = one epoch, a stage key labels it and advances";
-    EventList => "event_list", "Show the event list (type to filter, Enter to go)";
-    CopyAnnotation => "copy_annotation", "Copy the file's annotation at the cursor into your events";
-    Save => "save", "Save your events now (they are also saved on quit and every 30 s)";
-    ToggleSpectrum => "spectrum", "Spectrum panel: Welch PSD of the selected channel, EEG band powers";
-    ToggleSpectrogram => "spectrogram", "Spectrogram panel of the selected channel, aligned with the time axis";
-    ToggleHeartRate => "heart_rate", "Heart-rate lane from detected R peaks; mean rate in the status bar";
-    FreqCursorLeft => "freq_cursor_left", "Spectrum cursor to a lower frequency";
-    FreqCursorRight => "freq_cursor_right", "Spectrum cursor to a higher frequency";
-    SegmentShorter => "segment_shorter", "Shorter Welch segments (finer time, coarser frequency)";
-    SegmentLonger => "segment_longer", "Longer Welch segments (finer frequency)";
-    AcceptBeats => "accept_beats", "Add the detected beats in view to your events (label beat)";
-    NextDisagreement => "next_disagreement", "Adjudication: go to the next disagreement";
-    PrevDisagreement => "prev_disagreement", "Adjudication: go to the previous disagreement";
-    AcceptA => "accept_a", "Adjudication: take reader A's version into the consensus";
-    AcceptB => "accept_b", "Adjudication: take reader B's version";
-    AcceptBoth => "accept_both", "Adjudication: take both readers' events";
-    RejectBoth => "reject_both", "Adjudication: take neither";
-    EditDisagreement => "edit_disagreement", "Adjudication: copy one version into the consensus and edit it";
-    DisagreementList => "disagreement_list", "Adjudication: show or hide the list of disagreements";
+    Quit => "quit", None, view::quit, "Quit the viewer";
+    Help => "help", None, layers::open_help, "Show this help (every key of every layer)";
+    Cursor => "cursor", Steps, view::cursor, "Move the cursor by fiftieths of the window (scrolls at the edge)";
+    Scroll => "scroll", Window, view::scroll, "Scroll by a page, half or tenth (fine) of the window; minus goes back";
+    Go => "go", Go, view::go, "Go to the start or the end of the recording";
+    JumpTo => "jump_to", None, layers::open_jump, "Jump to a time: seconds, HH:MM:SS from start, or @HH:MM:SS clock time";
+    ZoomIn => "zoom_in", None, view::zoom_in, "Shorter window (next time-scale preset)";
+    ZoomOut => "zoom_out", None, view::zoom_out, "Longer window (previous time-scale preset)";
+    ZoomAll => "zoom_all", None, view::zoom_all, "Show the whole recording";
+    Amplitude => "amplitude", Factor, channels::amplitude, "Amplitude of all channels times (x) or divided by (/) a factor";
+    AmpAuto => "amp_auto", None, channels::amp_auto, "Auto-scale every channel to the visible signal";
+    ChannelAmplitude => "channel_amplitude", Factor, channels::channel_amplitude, "Amplitude of the selected channel times (x) or divided by (/) a factor";
+    Select => "select", Steps, channels::select, "Select the next (1) or previous (-1) channel";
+    HideChannel => "hide_channel", None, channels::hide, "Hide the selected channel";
+    ShowAll => "show_all", None, channels::show_all, "Show every channel (undo hide and solo)";
+    SoloChannel => "solo_channel", None, channels::solo, "Show only the selected channel (again: show all)";
+    MoveChannel => "move_channel", Steps, channels::move_channel, "Move the selected channel down (1) or up (-1)";
+    NextGroup => "next_group", None, channels::next_group, "Show the next channel group (EEG, ECG, EOG, ...; then all)";
+    NextMontage => "next_montage", None, view::next_montage, "Next EEG montage (as recorded, bipolar, transverse, average)";
+    ToggleFilters => "toggle_filters", None, view::toggle_filters, "Display filters on or off (the recording is never changed)";
+    CycleFilter => "cycle_filter", Filter, view::cycle_filter, "Step a filter: highpass off, 0.1, 0.3, 0.5, 1, 5 Hz; lowpass off, 15, 30, 40, 70, 100 Hz; notch off, 50, 60 Hz";
+    ToggleMouse => "toggle_mouse", None, view::toggle_mouse, "Mouse on or off (click moves the cursor, wheel scrolls)";
+    MarkIn => "mark_in", None, annotate::mark_in, "Start an interval at the cursor (then a label key, or mark out)";
+    MarkOut => "mark_out", None, annotate::mark_out, "End the open interval at the cursor";
+    CancelMark => "cancel", None, annotate::cancel, "Cancel the open interval, prompt or panel";
+    SelectEvent => "select_event", Steps, events::select_event, "Select the next (1) or previous (-1) event of the list's filter and go to it";
+    DeleteEvent => "delete_event", None, events::delete, "Delete the selected event";
+    Undo => "undo", None, events::undo, "Undo the last edit (no limit)";
+    Redo => "redo", None, events::redo, "Redo what was undone";
+    Relabel => "relabel", None, annotate::relabel, "Change the selected event's label (then press the label key)";
+    EditNote => "note", None, annotate::note, "Write a note on the selected event";
+    ToggleCertainty => "toggle_certainty", None, annotate::toggle_certainty, "Definite or possible: the selected event, else new ones";
+    ToggleScope => "toggle_scope", None, annotate::toggle_scope, "New events apply to all channels or to the selected channel";
+    MoveEvent => "move_event", Steps, events::move_event, "Move the selected event by fiftieths of the window (minus: back)";
+    ResizeEvent => "resize_event", Steps, events::resize_event, "Lengthen (or, minus, shorten) the selected interval by fiftieths of the window";
+    EpochMode => "epoch_mode", None, annotate::epoch_mode, "Epoch scoring: window = one epoch, a stage key labels it and advances";
+    EventList => "event_list", None, annotate::event_list, "Show the event list (type to filter, Enter to go)";
+    CopyAnnotation => "copy_annotation", None, events::copy_annotation, "Copy the file's annotation at the cursor into your events";
+    Save => "save", None, events::save, "Save your events now (they are also saved on quit and every 30 s)";
+    ToggleSpectrum => "spectrum", None, freq::spectrum, "Spectrum panel: Welch PSD of the selected channel, EEG band powers";
+    ToggleSpectrogram => "spectrogram", None, freq::spectrogram, "Spectrogram panel of the selected channel, aligned with the time axis";
+    ToggleHeartRate => "heart_rate", None, freq::heart_rate, "Heart-rate lane from detected R peaks; mean rate in the status bar";
+    FreqCursor => "freq_cursor", Steps, freq::freq_cursor, "Spectrum cursor to a higher (1) or lower (-1) frequency";
+    Segment => "segment", Factor, freq::segment, "Longer (x2: finer frequency) or shorter (/2: finer time) Welch segments";
+    AcceptBeats => "accept_beats", None, freq::accept_beats, "Add the detected beats in view to your events (label beat)";
+    Disagreement => "disagreement", Steps, adjudicate::step, "Adjudication: go to the next (1) or previous (-1) disagreement";
+    Decide => "decide", Choice, adjudicate::decide, "Adjudication: take reader a's or b's version, both, neither (reject), or copy one to edit";
+    DisagreementList => "disagreement_list", None, adjudicate::list, "Adjudication: show or hide the list of disagreements";
+    Close => "close", None, layers::close, "Close the prompt, list, editor or help on top";
+    Submit => "submit", None, layers::submit, "Jump to the typed time, save the note, or go to the listed event";
+    DeleteChar => "delete_char", None, layers::delete_char, "Delete the last typed character";
+    Move => "move", Rows, layers::move_rows, "Move the list cursor or scroll help by rows (start, end: to the first or last)";
+}
+
+/// What a keymap row runs: an action with its parameter, parsed when the keymap loads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Invocation {
+    pub action: Action,
+    pub arg: Arg,
+}
+
+impl Invocation {
+    pub fn new(action: Action, arg: Arg) -> Invocation {
+        Invocation { action, arg }
+    }
+
+    /// Reads `name [parameter]` (an old single-word name of version 1 keymaps is converted);
+    /// the error says what was expected.
+    pub fn parse(text: &str) -> Result<Invocation, String> {
+        let text = super::actions::param::renamed(text.trim()).unwrap_or(text.trim());
+        let (name, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        let action = Action::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown action {name:?}; known actions: {}",
+                known_actions()
+            )
+        })?;
+        let arg = action.param().parse(rest.trim()).map_err(|expected| {
+            format!(
+                "action {name:?}: bad parameter {:?}: expected {expected}",
+                rest.trim()
+            )
+        })?;
+        Ok(Invocation { action, arg })
+    }
+
+    /// As a keymap file writes it (`scroll page -1`).
+    pub fn text(&self) -> String {
+        match self.arg.text() {
+            Some(p) => format!("{} {p}", self.action.name()),
+            None => self.action.name().to_string(),
+        }
+    }
+}
+
+fn known_actions() -> String {
+    Action::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -121,8 +170,45 @@ mod tests {
         for &a in Action::ALL {
             assert_eq!(Action::from_name(a.name()), Some(a));
             assert!(seen.insert(a.name()), "duplicate {}", a.name());
-            assert!(!a.description().is_empty());
+            assert!(
+                !a.description().is_empty(),
+                "{} has no description",
+                a.name()
+            );
         }
         assert_eq!(Action::from_name("fly"), None);
+    }
+
+    #[test]
+    fn parameters_parse_and_bad_ones_say_what_was_expected() {
+        let ok = [
+            ("scroll page -1", "scroll page -1"),
+            ("scroll fine 1", "scroll fine 1"),
+            ("amplitude x1.5", "amplitude x1.5"),
+            ("segment /2", "segment /2"),
+            ("decide both", "decide both"),
+            ("move end", "move end"),
+            ("scroll_back_half", "scroll half -1"),
+            ("quit", "quit"),
+        ];
+        for (text, want) in ok {
+            let got = Invocation::parse(text).map(|i| i.text());
+            println!("{text:?} -> {got:?}");
+            assert_eq!(got.as_deref(), Ok(want));
+        }
+        let bad = [
+            ("scroll sideways", "page, half or fine"),
+            ("scroll page 0", "page, half or fine"),
+            ("amplitude 2", "x or /"),
+            ("cursor many", "signed whole number"),
+            ("decide c", "a, b, both, reject or edit"),
+            ("quit now", "no parameter"),
+            ("teleport", "unknown action \"teleport\""),
+        ];
+        for (text, want) in bad {
+            let e = Invocation::parse(text).unwrap_err();
+            println!("{text:?} -> {e}");
+            assert!(e.contains(want), "{text:?}: {e}");
+        }
     }
 }

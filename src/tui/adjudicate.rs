@@ -8,12 +8,11 @@ use super::app::App;
 pub use crate::compare::adjudicate::{Choice, Item, Session, Setup, Status};
 use crate::text::sanitize;
 
-/// The engine's session and what only the screen needs.
+/// The engine's session and what only the screen needs (the disagreement list is a layer of
+/// the input stack, `input::Layer::Disagreements`).
 #[derive(Debug)]
 pub struct Adjudication {
     pub session: Session,
-    /// The disagreement list panel is shown.
-    pub list_open: bool,
 }
 
 impl Deref for Adjudication {
@@ -53,10 +52,7 @@ pub fn start(app: &mut App, setup: &Setup) -> Result<(), String> {
             ))
     ));
     let at = session.current.map(|k| session.items[k].onset());
-    app.adjudication = Some(Adjudication {
-        session,
-        list_open: false,
-    });
+    app.adjudication = Some(Adjudication { session });
     if let Some(t) = at {
         app.view.jump(t);
     }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::keymap::{parse_key, Key, Keymap};
+pub use super::input::EventList;
+use super::keymap::{parse_key, Key, Keymap, Section};
 use crate::annotations::event::{new_id, now, round_time};
 use crate::annotations::{Certainty, Event, LabelKind, Store, Taxonomy};
 
@@ -16,25 +17,6 @@ pub struct OpenMark {
     pub start: f64,
     /// The label, when the interval was opened by a label key.
     pub label: Option<usize>,
-}
-
-/// A prompt or choice waiting for keys.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Pending {
-    None,
-    /// The next label key changes the selected event's label.
-    Relabel,
-    /// Typing a note for the selected event.
-    Note(String),
-    /// Asked whether to quit with an interval open (`quit.rs`).
-    Quit,
-}
-
-/// The event list panel.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EventList {
-    pub filter: String,
-    pub cursor: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,9 +43,6 @@ pub struct Annotating {
     /// New events apply to the selected channel only.
     pub scope_selected: bool,
     pub certainty: Certainty,
-    pub epoch_mode: bool,
-    pub pending: Pending,
-    pub list: Option<EventList>,
     /// Other readers' events, read-only (`--show-readers`).
     pub others: Vec<(String, Vec<Event>)>,
     pub last_save: Instant,
@@ -108,12 +87,16 @@ impl Annotating {
                     l.name, l.key
                 ))
             })?;
-            if let Some(b) = nav.bindings().iter().find(|b| b.key == key) {
+            if let Some(b) = nav
+                .bindings()
+                .iter()
+                .find(|b| b.key == key && passes_labels(b.section))
+            {
                 return Err(err(format!(
                     "label {:?}: key {:?} is already the viewer's {:?} key ({}); choose another",
                     l.name,
                     l.key,
-                    b.action.name(),
+                    b.run.text(),
                     b.key_text
                 )));
             }
@@ -139,9 +122,6 @@ impl Annotating {
             selected: None,
             scope_selected: false,
             certainty: Certainty::Definite,
-            epoch_mode: false,
-            pending: Pending::None,
-            list: None,
             others: Vec::new(),
             last_save: Instant::now(),
             sha256: None,
@@ -195,12 +175,10 @@ impl Annotating {
         }
     }
 
-    /// Events the list shows (its filter, case-insensitive, on label and note).
-    pub fn listed(&self) -> Vec<&Event> {
-        let f = self
-            .list
-            .as_ref()
-            .map_or(String::new(), |l| l.filter.to_lowercase());
+    /// Events the list shows (its filter, case-insensitive, on label and note; all when the
+    /// list is closed).
+    pub fn listed(&self, list: Option<&EventList>) -> Vec<&Event> {
+        let f = list.map_or(String::new(), |l| l.filter.to_lowercase());
         self.store
             .events()
             .iter()
@@ -253,421 +231,23 @@ impl Annotating {
     }
 }
 
-use super::action::Action;
-use super::app::App;
-use crate::text::sanitize;
-
-impl App {
-    /// Runs an annotation action; false when there is nothing to annotate with.
-    pub(crate) fn annotate_action(&mut self, action: Action) {
-        let Some(mut taken) = self.annot.take() else {
-            self.message =
-                Some("annotating is off: open with a reader (--reader) to mark events".into());
-            return;
-        };
-        let a = &mut taken;
-        let cursor = self.view.cursor_s;
-        let step = self.view.span_s / 50.0;
-        let places = super::view::decimals(&self.view);
-        let result: Result<Option<String>, crate::annotations::StoreError> = (|| {
-            Ok(match action {
-                Action::MarkIn => {
-                    a.open = Some(OpenMark {
-                        start: cursor,
-                        label: None,
-                    });
-                    Some(format!(
-                        "interval from {}: move, then press its label key",
-                        super::view::format_offset(cursor, places)
-                    ))
-                }
-                Action::MarkOut => match a.open.clone() {
-                    Some(OpenMark {
-                        label: Some(l),
-                        start,
-                    }) => Some(close_interval(
-                        a,
-                        (start, cursor, places),
-                        l,
-                        self_channel(&self.lanes, self.selected_lane(), a.scope_selected),
-                    )?),
-                    Some(_) => Some("press the interval's label key to close it".into()),
-                    None => Some("no open interval: mark in first".into()),
-                },
-                Action::CancelMark => {
-                    let had = a.open.take().is_some()
-                        || a.list.take().is_some()
-                        || a.pending != Pending::None;
-                    a.pending = Pending::None;
-                    had.then(|| "cancelled".to_string())
-                }
-                Action::NextEvent | Action::PrevEvent => {
-                    let listed = a.listed();
-                    let next = if action == Action::NextEvent {
-                        listed.iter().find(|e| e.onset > cursor + 1e-6)
-                    } else {
-                        listed.iter().rev().find(|e| e.onset < cursor - 1e-6)
-                    };
-                    match next {
-                        Some(e) => {
-                            let (id, t) = (e.id.clone(), e.onset);
-                            a.selected = Some(id);
-                            if t < self.view.start_s || t > self.view.end_s() {
-                                self.view.jump(t);
-                            } else {
-                                self.view.move_cursor(t - cursor);
-                            }
-                            None
-                        }
-                        None => Some("no more events that way".into()),
-                    }
-                }
-                Action::DeleteEvent => match a.selected.take() {
-                    Some(id) => {
-                        a.store.delete(&id)?;
-                        Some("deleted (u undoes)".into())
-                    }
-                    None => {
-                        Some("select an event first (. and , go to the next and previous)".into())
-                    }
-                },
-                Action::Undo => match a.store.undo()? {
-                    Some(id) => {
-                        a.selected = a.store.get(&id).map(|e| e.id.clone());
-                        Some("undone".into())
-                    }
-                    None => Some("nothing to undo".into()),
-                },
-                Action::Redo => match a.store.redo()? {
-                    Some(id) => {
-                        a.selected = a.store.get(&id).map(|e| e.id.clone());
-                        Some("redone".into())
-                    }
-                    None => Some("nothing to redo".into()),
-                },
-                Action::Relabel => {
-                    if a.selected_event().is_some() {
-                        a.pending = Pending::Relabel;
-                        Some("press the new label's key".into())
-                    } else {
-                        Some("select an event first".into())
-                    }
-                }
-                Action::EditNote => match a.selected_event() {
-                    Some(e) => {
-                        a.pending = Pending::Note(e.note.clone());
-                        None
-                    }
-                    None => Some("select an event first".into()),
-                },
-                Action::ToggleCertainty => match a.selected_event().cloned() {
-                    Some(mut e) => {
-                        e.certainty = e.certainty.toggled();
-                        let c = e.certainty;
-                        a.store.change(e)?;
-                        Some(format!("event is {}", c.as_str()))
-                    }
-                    None => {
-                        a.certainty = a.certainty.toggled();
-                        Some(format!("new events are {}", a.certainty.as_str()))
-                    }
-                },
-                Action::ToggleScope => {
-                    a.scope_selected = !a.scope_selected;
-                    Some(
-                        if a.scope_selected {
-                            "new events apply to the selected channel"
-                        } else {
-                            "new events apply to all channels"
-                        }
-                        .into(),
-                    )
-                }
-                Action::MoveEventBack
-                | Action::MoveEventForward
-                | Action::ShrinkEvent
-                | Action::GrowEvent => match a.selected_event().cloned() {
-                    Some(mut e) => {
-                        match action {
-                            Action::MoveEventBack => {
-                                e.onset = round_time((e.onset - step).max(0.0))
-                            }
-                            Action::MoveEventForward => {
-                                e.onset = round_time((e.onset + step).min(self.view.duration_s))
-                            }
-                            Action::ShrinkEvent => {
-                                e.duration = round_time((e.duration - step).max(0.0))
-                            }
-                            _ => {
-                                e.duration = round_time(
-                                    (e.duration + step)
-                                        .min((self.view.duration_s - e.onset).max(0.0)),
-                                )
-                            }
-                        }
-                        let t = e.onset;
-                        a.store.change(e)?;
-                        self.view.move_cursor(t - cursor);
-                        None
-                    }
-                    None => Some("select an event first".into()),
-                },
-                Action::EpochMode => {
-                    a.epoch_mode = !a.epoch_mode;
-                    if a.epoch_mode {
-                        let (onset, _) = a.epoch_at(cursor, self.view.duration_s);
-                        self.view.set_span(a.taxonomy.epoch_s);
-                        self.view.start_s = onset;
-                        self.view.jump(onset + a.taxonomy.epoch_s / 2.0);
-                        Some(format!(
-                            "epoch scoring: {} s epochs; a stage key labels the epoch and advances",
-                            a.taxonomy.epoch_s
-                        ))
-                    } else {
-                        Some("epoch scoring off".into())
-                    }
-                }
-                Action::EventList => {
-                    a.list = match a.list.take() {
-                        Some(_) => None,
-                        None => Some(EventList::default()),
-                    };
-                    None
-                }
-                Action::CopyAnnotation => {
-                    let best = self
-                        .rec
-                        .annotations
-                        .iter()
-                        .filter(|x| x.onset_s <= cursor + self.view.span_s / 100.0)
-                        .filter(|x| x.onset_s >= self.view.start_s)
-                        .min_by(|x, y| {
-                            (cursor - x.onset_s)
-                                .abs()
-                                .total_cmp(&(cursor - y.onset_s).abs())
-                        });
-                    match best {
-                        Some(x) => {
-                            let mut e = a.new_event(
-                                x.onset_s,
-                                x.duration_s.unwrap_or(0.0),
-                                &x.text,
-                                x.channel.clone().unwrap_or_default(),
-                            );
-                            e.note = "copied from the recording's annotation".into();
-                            // A second C on the same annotation selects the first copy.
-                            if let Some(same) = a.store.find_same(&e) {
-                                a.selected = Some(same.id.clone());
-                                Some(format!("{:?} is copied already", sanitize(&x.text)))
-                            } else {
-                                let id = e.id.clone();
-                                a.store.import(e)?;
-                                a.selected = Some(id);
-                                Some(format!("copied {:?}", sanitize(&x.text)))
-                            }
-                        }
-                        None => Some("no file annotation in view at or before the cursor".into()),
-                    }
-                }
-                Action::Save => {
-                    a.save()?;
-                    Some(format!(
-                        "saved {} events to {}",
-                        a.store.events().len(),
-                        sanitize(&a.store.paths.events.display().to_string())
-                    ))
-                }
-                _ => None,
-            })
-        })();
-        self.annot = Some(taken);
-        match result {
-            Ok(msg) => {
-                if msg.is_some() {
-                    self.message = msg;
-                }
-            }
-            Err(e) => self.message = Some(format!("NOT SAVED: {}", sanitize(&e.to_string()))),
-        }
-    }
-
-    /// A taxonomy key in normal mode: mark, close the open interval, score the epoch, or
-    /// relabel. Returns false when the key is not a label key.
-    pub(crate) fn label_key(&mut self, key: Key) -> bool {
-        let sel_lane = self.selected_lane();
-        let Some(i) = self.annot.as_ref().and_then(|a| a.label_for(key)) else {
-            return false;
-        };
-        let Some(mut taken) = self.annot.take() else {
-            return false;
-        };
-        let a = &mut taken;
-        let cursor = self.view.cursor_s;
-        let places = super::view::decimals(&self.view);
-        let channel = self_channel(&self.lanes, sel_lane, a.scope_selected);
-        let name = a.taxonomy.labels[i].name.clone();
-        let result: Result<Option<String>, crate::annotations::StoreError> = (|| {
-            if a.pending == Pending::Relabel {
-                a.pending = Pending::None;
-                if let Some(mut e) = a.selected_event().cloned() {
-                    e.label = name.clone();
-                    a.store.change(e)?;
-                    return Ok(Some(format!("label changed to {name}")));
-                }
-                return Ok(None);
-            }
-            Ok(Some(match a.kind(i) {
-                LabelKind::Point => {
-                    let e = a.new_event(cursor, 0.0, &name, channel);
-                    a.selected = Some(e.id.clone());
-                    a.store.add(e)?;
-                    format!("{name} at {}", super::view::format_offset(cursor, places))
-                }
-                LabelKind::Interval => match a.open.clone() {
-                    Some(m) => close_interval(a, (m.start, cursor, places), i, channel)?,
-                    None => {
-                        a.open = Some(OpenMark {
-                            start: cursor,
-                            label: Some(i),
-                        });
-                        format!(
-                            "{name} from {}: move, then press the key again (or o)",
-                            super::view::format_offset(cursor, places)
-                        )
-                    }
-                },
-                LabelKind::Epoch => {
-                    let (onset, dur) = a.epoch_at(cursor, self.view.duration_s);
-                    let existing = a
-                        .store
-                        .events()
-                        .iter()
-                        .find(|e| (e.onset - onset).abs() < 1e-6 && a.is_epoch_event(e))
-                        .cloned();
-                    match existing {
-                        Some(mut e) => {
-                            e.label = name.clone();
-                            a.selected = Some(e.id.clone());
-                            a.store.change(e)?;
-                        }
-                        None => {
-                            let e = a.new_event(onset, dur, &name, String::new());
-                            a.selected = Some(e.id.clone());
-                            a.store.add(e)?;
-                        }
-                    }
-                    // Advance to the next epoch.
-                    let next = onset + a.taxonomy.epoch_s;
-                    if next < self.view.duration_s {
-                        self.view.start_s = next;
-                        self.view
-                            .jump(next + a.taxonomy.epoch_s.min(self.view.span_s) / 2.0);
-                        self.view.move_cursor(next - self.view.cursor_s);
-                    }
-                    format!(
-                        "epoch {} scored {name}",
-                        (onset / a.taxonomy.epoch_s).round() as u64 + 1
-                    )
-                }
-            }))
-        })();
-        self.annot = Some(taken);
-        match result {
-            Ok(msg) => self.message = msg,
-            Err(e) => self.message = Some(format!("NOT SAVED: {}", sanitize(&e.to_string()))),
-        }
-        true
-    }
-
-    /// Keys while a note is typed or the event list is open; true when taken.
-    pub(crate) fn annotate_text_key(&mut self, ev: crossterm::event::KeyEvent) -> bool {
-        let Some(mut taken) = self.annot.take() else {
-            return false;
-        };
-        let taken_key = self.annotate_text_key_with(&mut taken, ev);
-        self.annot = Some(taken);
-        taken_key
-    }
-
-    fn annotate_text_key_with(
-        &mut self,
-        a: &mut Annotating,
-        ev: crossterm::event::KeyEvent,
-    ) -> bool {
-        use crossterm::event::KeyCode;
-        if let Pending::Note(text) = &mut a.pending {
-            match ev.code {
-                KeyCode::Esc => a.pending = Pending::None,
-                KeyCode::Enter => {
-                    let note = text.clone();
-                    a.pending = Pending::None;
-                    if let Some(mut e) = a.selected_event().cloned() {
-                        e.note = note;
-                        if let Err(err) = a.store.change(e) {
-                            self.message =
-                                Some(format!("NOT SAVED: {}", sanitize(&err.to_string())));
-                        } else {
-                            self.message = Some("note saved".into());
-                        }
-                    }
-                }
-                KeyCode::Backspace => {
-                    text.pop();
-                }
-                KeyCode::Char(c) if !c.is_control() && text.chars().count() < 500 => text.push(c),
-                _ => {}
-            }
-            return true;
-        }
-        let Some(list) = a.list.as_mut() else {
-            return false;
-        };
-        match ev.code {
-            KeyCode::Esc => a.list = None,
-            KeyCode::Up => list.cursor = list.cursor.saturating_sub(1),
-            KeyCode::Down => list.cursor += 1,
-            KeyCode::PageUp => list.cursor = list.cursor.saturating_sub(10),
-            KeyCode::PageDown => list.cursor += 10,
-            KeyCode::Backspace => {
-                list.filter.pop();
-                list.cursor = 0;
-            }
-            KeyCode::Char(c)
-                if !c.is_control()
-                    && ev
-                        .modifiers
-                        .difference(crossterm::event::KeyModifiers::SHIFT)
-                        .is_empty() =>
-            {
-                list.filter.push(c);
-                list.cursor = 0;
-            }
-            KeyCode::Enter => {
-                let listed = a.listed();
-                let k = list_cursor(a);
-                if let Some(e) = listed.get(k) {
-                    let (id, t) = (e.id.clone(), e.onset);
-                    a.selected = Some(id);
-                    a.list = None;
-                    self.view.jump(t);
-                }
-            }
-            // Other keys (arrows with modifiers, function keys) fall through to the viewer.
-            _ => return false,
-        }
-        true
-    }
+/// Whether label keys reach the viewer through a layer of this section (they do through the
+/// viewer's own and through the layers that pass other keys down).
+fn passes_labels(s: Section) -> bool {
+    matches!(s, Section::View | Section::Epoch | Section::Adjudicate)
 }
 
 /// The list cursor clamped to the filtered list.
-pub fn list_cursor(a: &Annotating) -> usize {
-    let n = a.listed().len();
-    a.list
-        .as_ref()
-        .map_or(0, |l| l.cursor.min(n.saturating_sub(1)))
+pub fn list_cursor(a: &Annotating, list: &EventList) -> usize {
+    let n = a.listed(Some(list)).len();
+    list.cursor.min(n.saturating_sub(1))
 }
 
-fn self_channel(lanes: &[super::app::Lane], selected: Option<usize>, scoped: bool) -> String {
+pub(crate) fn self_channel(
+    lanes: &[super::app::Lane],
+    selected: Option<usize>,
+    scoped: bool,
+) -> String {
     match selected {
         Some(i) if scoped => lanes
             .get(i)
@@ -678,7 +258,7 @@ fn self_channel(lanes: &[super::app::Lane], selected: Option<usize>, scoped: boo
 
 /// Adds the open interval from `start` to `end` (either order) with label `i`; the message
 /// shows the times to `places` decimals.
-fn close_interval(
+pub(crate) fn close_interval(
     a: &mut Annotating,
     (start, end, places): (f64, f64, usize),
     i: usize,

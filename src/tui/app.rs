@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::action::Action;
+use super::action::{Action, Arg, Invocation};
 pub use super::background::PyramidJob;
+use super::input::Layers;
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view::{self, View};
@@ -36,46 +37,6 @@ pub struct Lane {
     pub track: usize,
 }
 
-/// What the keyboard is doing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// Typing a jump target.
-    Jump(String),
-    Help,
-}
-
-impl Mode {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Mode::Normal => "VIEW",
-            Mode::Jump(_) => "JUMP",
-            Mode::Help => "HELP",
-        }
-    }
-}
-
-/// Filter cutoffs the cycle keys step through.
-const HIGHPASS_STEPS: [Option<f64>; 6] =
-    [None, Some(0.1), Some(0.3), Some(0.5), Some(1.0), Some(5.0)];
-const LOWPASS_STEPS: [Option<f64>; 6] = [
-    None,
-    Some(15.0),
-    Some(30.0),
-    Some(40.0),
-    Some(70.0),
-    Some(100.0),
-];
-const NOTCH_STEPS: [Option<f64>; 3] = [None, Some(50.0), Some(60.0)];
-
-/// A lane scale kept finite and non-zero however often the amplitude keys are pressed.
-fn bounded(scale: f64) -> f64 {
-    scale.clamp(1e-12, 1e12)
-}
-
-/// Amplitude step of one key press.
-const AMP_STEP: f64 = 1.5;
-
 pub struct App {
     pub rec: Arc<Recording>,
     pub file_name: String,
@@ -83,7 +44,8 @@ pub struct App {
     pub view: View,
     pub keymap: Keymap,
     pub theme: Theme,
-    pub mode: Mode,
+    /// What is open above the viewer; the top layer gets the key (`input`).
+    pub layers: Layers,
     /// Montages that apply to this recording; `montage` indexes it.
     pub montages: Vec<Montage>,
     pub montage: usize,
@@ -154,7 +116,7 @@ impl App {
             reader,
             keymap,
             theme,
-            mode: Mode::Normal,
+            layers: Layers::default(),
             montages: list,
             montage: 0,
             lanes: Vec::new(),
@@ -308,7 +270,7 @@ impl App {
             .map_or_else(|| FilterSpec::default_for(kind), |f| f.1)
     }
 
-    fn set_filter(&mut self, kind: ChannelKind, spec: FilterSpec) {
+    pub(crate) fn set_filter(&mut self, kind: ChannelKind, spec: FilterSpec) {
         match self.filters.iter_mut().find(|f| f.0 == kind) {
             Some(slot) => slot.1 = spec,
             None => self.filters.push((kind, spec)),
@@ -354,42 +316,6 @@ impl App {
         self.wait_for(crate::jobs::Slot::Pyramid);
     }
 
-    pub fn on_key(&mut self, ev: KeyEvent) {
-        if ev.kind == crossterm::event::KeyEventKind::Release {
-            return;
-        }
-        self.message = None;
-        if self.quit_key(ev) {
-            return;
-        }
-        match &mut self.mode {
-            Mode::Jump(_) => {
-                self.jump_key(ev);
-                return;
-            }
-            Mode::Help => {
-                match self.keymap.action(ev) {
-                    Some(Action::Quit) => self.request_quit(),
-                    _ => self.mode = Mode::Normal,
-                }
-                return;
-            }
-            Mode::Normal => {}
-        }
-        if ev.code == KeyCode::Char('c') && ev.modifiers.contains(KeyModifiers::CONTROL) {
-            self.request_quit();
-            return;
-        }
-        if self.annotate_text_key(ev) {
-            return;
-        }
-        if let Some(a) = self.keymap.action(ev) {
-            self.apply(a);
-        } else if !self.label_key(super::keymap::Key::from_event(ev)) {
-            self.unbound_key(ev);
-        }
-    }
-
     pub fn on_mouse(&mut self, ev: MouseEvent) {
         // The too-small screen shows nothing of the recording: the wheel must not scroll blind.
         if !self.mouse || self.guard.too_small {
@@ -401,8 +327,8 @@ impl App {
             && ev.row >= a.y
             && ev.row < a.y + a.height;
         match ev.kind {
-            MouseEventKind::ScrollDown => self.apply(Action::ScrollForwardFine),
-            MouseEventKind::ScrollUp => self.apply(Action::ScrollBackFine),
+            MouseEventKind::ScrollDown => self.run(fine_scroll(1.0)),
+            MouseEventKind::ScrollUp => self.run(fine_scroll(-1.0)),
             MouseEventKind::Down(MouseButton::Left) if inside && a.width > 0 => {
                 let frac = (f64::from(ev.column - a.x) + 0.5) / f64::from(a.width);
                 let t = self.view.start_s + frac * self.view.span_s;
@@ -412,278 +338,13 @@ impl App {
         }
     }
 
-    pub fn apply(&mut self, action: Action) {
-        let span = self.view.span_s;
-        let n_visible = self.visible().len();
-        match action {
-            Action::Quit => self.request_quit(),
-            Action::Help => self.mode = Mode::Help,
-            Action::CursorLeft => self.view.move_cursor(-span / 50.0),
-            Action::CursorRight => self.view.move_cursor(span / 50.0),
-            Action::ScrollBackFine => self.view.scroll(-span / 10.0),
-            Action::ScrollForwardFine => self.view.scroll(span / 10.0),
-            Action::ScrollBackHalf => self.view.scroll(-span / 2.0),
-            Action::ScrollForwardHalf => self.view.scroll(span / 2.0),
-            Action::ScrollBackPage => self.view.scroll(-span),
-            Action::ScrollForwardPage => self.view.scroll(span),
-            Action::GoStart => self.view.go_start(),
-            Action::GoEnd => self.view.go_end(),
-            Action::JumpTo => self.mode = Mode::Jump(String::new()),
-            Action::ZoomIn => self.view.zoom_in(),
-            Action::ZoomOut => self.view.zoom_out(),
-            Action::ZoomAll => self.view.zoom_all(),
-            Action::AmpUp => self
-                .lanes
-                .iter_mut()
-                .for_each(|l| l.scale = bounded(l.scale / AMP_STEP)),
-            Action::AmpDown => self
-                .lanes
-                .iter_mut()
-                .for_each(|l| l.scale = bounded(l.scale * AMP_STEP)),
-            Action::AmpAuto => self.lanes.iter_mut().for_each(|l| l.unscaled = true),
-            Action::ChannelAmpUp | Action::ChannelAmpDown => {
-                if let Some(i) = self.selected_lane() {
-                    let f = if action == Action::ChannelAmpUp {
-                        1.0 / AMP_STEP
-                    } else {
-                        AMP_STEP
-                    };
-                    self.lanes[i].scale = bounded(self.lanes[i].scale * f);
-                }
-            }
-            Action::SelectNext => {
-                self.selected = (self.selected + 1).min(n_visible.saturating_sub(1))
-            }
-            Action::SelectPrev => self.selected = self.selected.saturating_sub(1),
-            Action::HideChannel => {
-                if n_visible <= 1 {
-                    self.message = Some("the last visible channel cannot be hidden".into());
-                } else if let Some(i) = self.selected_lane() {
-                    self.lanes[i].hidden = true;
-                    self.solo = None;
-                    self.selected = self.selected.min(n_visible.saturating_sub(2));
-                }
-            }
-            Action::ShowAll => {
-                self.lanes.iter_mut().for_each(|l| l.hidden = false);
-                self.solo = None;
-                self.group = None;
-                self.selected = 0;
-            }
-            Action::SoloChannel => {
-                if self.solo.is_some() {
-                    let s = self.solo.take();
-                    self.selected = self
-                        .visible()
-                        .iter()
-                        .position(|&i| Some(i) == s)
-                        .unwrap_or(0);
-                } else {
-                    self.solo = self.selected_lane();
-                    self.selected = 0;
-                }
-            }
-            Action::MoveChannelUp | Action::MoveChannelDown => {
-                self.move_selected(action == Action::MoveChannelUp)
-            }
-            Action::NextGroup => {
-                self.solo = None;
-                self.group = match self.group {
-                    None if self.groups.len() > 1 => Some(0),
-                    Some(g) if g + 1 < self.groups.len() => Some(g + 1),
-                    _ => None,
-                };
-                self.selected = 0;
-                self.message = Some(match self.group.and_then(|g| self.groups.get(g)) {
-                    Some(k) => format!("showing {} channels", k.name()),
-                    None => "showing all channels".into(),
-                });
-            }
-            Action::NextMontage => {
-                if self.montages.len() <= 1 {
-                    self.message = Some(
-                        "montages apply to EEG recordings; this one is shown as recorded".into(),
-                    );
-                    return;
-                }
-                let mut next = self.montage;
-                for _ in 0..self.montages.len() {
-                    next = (next + 1) % self.montages.len();
-                    match self.select_montage(next) {
-                        Ok(()) => return,
-                        Err(e) => self.message = Some(e),
-                    }
-                }
-            }
-            Action::ToggleFilters => self.filters_on = !self.filters_on,
-            Action::CycleHighpass | Action::CycleLowpass | Action::CycleNotch => {
-                self.cycle_filter(action)
-            }
-            Action::MarkIn
-            | Action::MarkOut
-            | Action::CancelMark
-            | Action::NextEvent
-            | Action::PrevEvent
-            | Action::DeleteEvent
-            | Action::Undo
-            | Action::Redo
-            | Action::Relabel
-            | Action::EditNote
-            | Action::ToggleCertainty
-            | Action::ToggleScope
-            | Action::MoveEventBack
-            | Action::MoveEventForward
-            | Action::ShrinkEvent
-            | Action::GrowEvent
-            | Action::EpochMode
-            | Action::EventList
-            | Action::CopyAnnotation
-            | Action::Save => self.annotate_action(action),
-            Action::ToggleSpectrum => {
-                self.freq.spectrum_on = !self.freq.spectrum_on;
-            }
-            Action::ToggleSpectrogram => {
-                if self.freq.spectrogram.take().is_none() {
-                    super::freq::ensure_spectrogram(self);
-                }
-            }
-            Action::ToggleHeartRate => {
-                self.freq.heart_rate_on = !self.freq.heart_rate_on;
-                if self.freq.heart_rate_on {
-                    super::freq::ensure_beats(self);
-                }
-            }
-            Action::FreqCursorLeft | Action::FreqCursorRight => {
-                let step = (1.0 / self.freq.segment_s).max(0.1);
-                let d = if action == Action::FreqCursorLeft {
-                    -step
-                } else {
-                    step
-                };
-                self.freq.cursor_hz = (self.freq.cursor_hz + d).max(0.0);
-            }
-            Action::SegmentShorter => self.freq.segment_s = (self.freq.segment_s / 2.0).max(0.25),
-            Action::SegmentLonger => self.freq.segment_s = (self.freq.segment_s * 2.0).min(16.0),
-            Action::AcceptBeats => self.accept_beats(),
-            Action::NextDisagreement => self.next_disagreement(true),
-            Action::PrevDisagreement => self.next_disagreement(false),
-            Action::AcceptA => self.resolve(super::adjudicate::Choice::A),
-            Action::AcceptB => self.resolve(super::adjudicate::Choice::B),
-            Action::AcceptBoth => self.resolve(super::adjudicate::Choice::Both),
-            Action::RejectBoth => self.resolve(super::adjudicate::Choice::Reject),
-            Action::EditDisagreement => self.resolve(super::adjudicate::Choice::Edit),
-            Action::DisagreementList => match self.adjudication.as_mut() {
-                Some(a) => a.list_open = !a.list_open,
-                None => self.message = Some("not adjudicating: open with --compare A B".into()),
-            },
-            Action::ToggleMouse => {
-                self.mouse = !self.mouse;
-                self.message = Some(
-                    if self.mouse {
-                        "mouse on: click moves the cursor, wheel scrolls"
-                    } else {
-                        "mouse off"
-                    }
-                    .into(),
-                );
-            }
-        }
+    /// Runs an action with its parameter, as a keymap row would.
+    pub fn apply(&mut self, action: Action, arg: Arg) {
+        self.run(Invocation::new(action, arg));
     }
+}
 
-    /// Adds the detected beats inside the view to the reader's events as point events labelled
-    /// `beat` (at most 2,000 at once: each is journaled), as one undo step.
-    fn accept_beats(&mut self) {
-        let Some(beats) = super::freq::beats(self) else {
-            self.message =
-                Some("no detected beats yet: R shows the heart-rate lane and detects them".into());
-            return;
-        };
-        let Some(b) = &self.freq.beats else { return };
-        let ch = b.channel;
-        let (a, z) = (
-            self.rec.sample_at_or_after(ch, self.view.start_s),
-            self.rec.sample_at_or_after(ch, self.view.end_s()),
-        );
-        let inside: Vec<f64> = beats
-            .iter()
-            .filter(|&&s| s >= a && s < z)
-            .map(|&s| self.rec.sample_time(ch, s))
-            .collect();
-        if inside.len() > 2000 {
-            self.message = Some(format!(
-                "{} beats in view: zoom in to accept at most 2,000 at once",
-                inside.len()
-            ));
-            return;
-        }
-        let Some(ann) = self.annot.as_mut() else {
-            self.message = Some("annotating is off: open with a reader to accept beats".into());
-            return;
-        };
-        let label = self
-            .rec
-            .channels
-            .get(ch)
-            .map_or(String::new(), |c| sanitize(&c.label));
-        // One undo step for the lot; beats already accepted are not added twice.
-        let new: Vec<_> = inside
-            .into_iter()
-            .map(|t| {
-                let mut e = ann.new_event(t, 0.0, "beat", label.clone());
-                e.note = "detected R peak, accepted".into();
-                e
-            })
-            .filter(|e| ann.store.find_same(e).is_none())
-            .collect();
-        self.message = Some(match ann.store.import_all(new) {
-            Ok(0) => "the beats in view are accepted already".into(),
-            Ok(n) => format!("added {n} beats (u undoes them all)"),
-            Err(err) => format!(
-                "NOT SAVED: {} (the beats added before it are one undo step)",
-                sanitize(&err.to_string())
-            ),
-        });
-    }
-
-    fn move_selected(&mut self, up: bool) {
-        let vis = self.visible();
-        let Some(&here) = vis.get(self.selected) else {
-            return;
-        };
-        let target = if up {
-            self.selected.checked_sub(1)
-        } else {
-            Some(self.selected + 1).filter(|&t| t < vis.len())
-        };
-        let Some(t) = target else { return };
-        let other = vis[t];
-        let (a, b) = (
-            self.order.iter().position(|&i| i == here),
-            self.order.iter().position(|&i| i == other),
-        );
-        if let (Some(a), Some(b)) = (a, b) {
-            self.order.swap(a, b);
-            self.selected = t;
-        }
-    }
-
-    fn cycle_filter(&mut self, action: Action) {
-        let Some(i) = self.selected_lane() else {
-            return;
-        };
-        let kind = self.lanes[i].kind;
-        self.filters_on = true;
-        let mut spec = self.filter_for(kind);
-        fn next(steps: &[Option<f64>], now: Option<f64>) -> Option<f64> {
-            let at = steps.iter().position(|&s| s == now);
-            steps[at.map_or(0, |k| (k + 1) % steps.len())]
-        }
-        match action {
-            Action::CycleHighpass => spec.highpass_hz = next(&HIGHPASS_STEPS, spec.highpass_hz),
-            Action::CycleLowpass => spec.lowpass_hz = next(&LOWPASS_STEPS, spec.lowpass_hz),
-            _ => spec.notch_hz = next(&NOTCH_STEPS, spec.notch_hz),
-        }
-        self.set_filter(kind, spec);
-        self.message = Some(format!("{} filter: {}", kind.name(), spec.describe()));
-    }
+/// What the mouse wheel runs: `scroll fine 1` (or -1).
+fn fine_scroll(n: f64) -> Invocation {
+    Invocation::new(Action::Scroll, Arg::Window { div: 10.0, n })
 }

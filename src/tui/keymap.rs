@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 
-use super::action::Action;
+use super::action::{Action, Invocation};
 
 /// The shipped navigation keymap.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
@@ -111,22 +111,76 @@ fn named_key(s: &str) -> Option<KeyCode> {
     })
 }
 
+/// The layers that have keys of their own, each a section of the keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    View,
+    Epoch,
+    Adjudicate,
+    Prompt,
+    Note,
+    List,
+    Help,
+}
+
+impl Section {
+    /// In the order help lists them.
+    pub const ALL: &'static [Section] = &[
+        Section::View,
+        Section::Epoch,
+        Section::Adjudicate,
+        Section::Prompt,
+        Section::Note,
+        Section::List,
+        Section::Help,
+    ];
+}
+
 /// One row of a keymap file.
 #[derive(Debug, Clone)]
 pub struct Binding {
+    pub section: Section,
     pub key: Key,
     pub key_text: String,
-    pub action: Action,
+    pub run: Invocation,
     pub desc: String,
 }
 
+/// A keymap file. Version 1 files have one top-level `keys` list, read as the `[view]`
+/// section (their action names are converted), so an old user file still loads.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileRows {
     #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    keys: Vec<Row>,
+    #[serde(default)]
+    view: Rows,
+    #[serde(default)]
+    epoch: Rows,
+    #[serde(default)]
+    adjudicate: Rows,
+    #[serde(default)]
+    prompt: Rows,
+    #[serde(default)]
+    note: Rows,
+    #[serde(default)]
+    list: Rows,
+    #[serde(default)]
+    help: Rows,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rows {
     keys: Vec<Row>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Row {
     on: toml::Spanned<String>,
     run: toml::Spanned<String>,
@@ -134,10 +188,28 @@ struct Row {
     desc: Option<String>,
 }
 
+impl FileRows {
+    fn sections(self) -> Vec<(Section, Vec<Row>)> {
+        let mut view = self.keys;
+        view.extend(self.view.keys);
+        vec![
+            (Section::View, view),
+            (Section::Epoch, self.epoch.keys),
+            (Section::Adjudicate, self.adjudicate.keys),
+            (Section::Prompt, self.prompt.keys),
+            (Section::Note, self.note.keys),
+            (Section::List, self.list.keys),
+            (Section::Help, self.help.keys),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
+    /// The file's `name` and `version`, for help's title.
+    pub name: String,
     bindings: Vec<Binding>,
-    index: HashMap<Key, Action>,
+    index: HashMap<(Section, Key), Invocation>,
 }
 
 impl Keymap {
@@ -160,86 +232,109 @@ impl Keymap {
     }
 
     pub fn parse(text: &str, file: &Path) -> Result<Keymap, KeymapError> {
-        let rows: FileRows = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(text, s.start));
-            KeymapError::Row {
-                file: file.to_path_buf(),
-                line,
-                detail: e.message().to_string(),
-            }
+        let rows: FileRows = toml::from_str(text).map_err(|e| KeymapError::Row {
+            file: file.to_path_buf(),
+            line: e.span().map_or(0, |s| line_of(text, s.start)),
+            detail: e.message().to_string(),
         })?;
-        let mut bindings = Vec::with_capacity(rows.keys.len());
-        for row in rows.keys {
-            let err = |span: std::ops::Range<usize>, detail: String| KeymapError::Row {
-                file: file.to_path_buf(),
-                line: line_of(text, span.start),
-                detail,
-            };
-            let action = Action::from_name(row.run.get_ref()).ok_or_else(|| {
-                err(
-                    row.run.span(),
-                    format!(
-                        "unknown action {:?}; known actions: {}",
-                        row.run.get_ref(),
-                        known()
-                    ),
-                )
-            })?;
-            let key = parse_key(row.on.get_ref()).ok_or_else(|| {
-                err(row.on.span(), format!("cannot read the key {:?} (e.g. \"q\", \"ctrl-x\", \"shift-right\", \"pagedown\", \"f1\")", row.on.get_ref()))
-            })?;
-            bindings.push(Binding {
-                key,
-                key_text: row.on.get_ref().clone(),
-                action,
-                desc: row.desc.unwrap_or_else(|| action.description().to_string()),
-            });
+        let name = [rows.name.clone(), rows.version.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut bindings = Vec::new();
+        for (section, rows) in rows.sections() {
+            for row in rows {
+                bindings.push(binding(section, row, text, file)?);
+            }
         }
-        Ok(Keymap::from_bindings(bindings))
+        let mut km = Keymap::from_bindings(bindings);
+        km.name = name;
+        Ok(km)
     }
 
     fn from_bindings(bindings: Vec<Binding>) -> Keymap {
-        let index = bindings.iter().map(|b| (b.key, b.action)).collect();
-        Keymap { bindings, index }
+        let index = bindings
+            .iter()
+            .map(|b| ((b.section, b.key), b.run))
+            .collect();
+        Keymap {
+            name: String::new(),
+            bindings,
+            index,
+        }
     }
 
-    /// Replaces the default rows of every action the user's file names.
+    /// Replaces, section by section, the default rows of everything the user's file runs and
+    /// of every key it binds.
     pub fn patch(&mut self, user: Keymap) {
-        let named: Vec<Action> = user.bindings.iter().map(|b| b.action).collect();
+        let named: Vec<(Section, Invocation)> =
+            user.bindings.iter().map(|b| (b.section, b.run)).collect();
         let mut bindings: Vec<Binding> = std::mem::take(&mut self.bindings)
             .into_iter()
-            .filter(|b| !named.contains(&b.action) && !user.index.contains_key(&b.key))
+            .filter(|b| {
+                !named.contains(&(b.section, b.run))
+                    && !user.index.contains_key(&(b.section, b.key))
+            })
             .collect();
         bindings.extend(user.bindings);
+        let name = std::mem::take(&mut self.name);
         *self = Keymap::from_bindings(bindings);
+        self.name = name;
     }
 
-    pub fn action(&self, ev: KeyEvent) -> Option<Action> {
-        self.index.get(&Key::from_event(ev)).copied()
+    /// What a key runs in a section.
+    pub fn get(&self, section: Section, ev: KeyEvent) -> Option<Invocation> {
+        self.index.get(&(section, Key::from_event(ev))).copied()
+    }
+
+    /// What a key runs in the viewer.
+    pub fn action(&self, ev: KeyEvent) -> Option<Invocation> {
+        self.get(Section::View, ev)
+    }
+
+    /// Whether a key runs `action` in the viewer.
+    pub fn runs(&self, ev: KeyEvent, action: Action) -> bool {
+        self.action(ev).is_some_and(|r| r.action == action)
     }
 
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings
     }
 
-    /// The keys bound to an action, as written in the keymap ("pagedown, space").
-    pub fn keys_for(&self, action: Action) -> String {
-        let keys: Vec<&str> = self
-            .bindings
-            .iter()
-            .filter(|b| b.action == action)
-            .map(|b| b.key_text.as_str())
-            .collect();
-        keys.join(", ")
+    /// A section's rows, in file order.
+    pub fn section(&self, s: Section) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.section == s)
     }
 }
 
-fn known() -> String {
-    Action::ALL
-        .iter()
-        .map(|a| a.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// One row, its action and key read; errors name the file and the row's line.
+fn binding(section: Section, row: Row, text: &str, file: &Path) -> Result<Binding, KeymapError> {
+    let err = |span: std::ops::Range<usize>, detail: String| KeymapError::Row {
+        file: file.to_path_buf(),
+        line: line_of(text, span.start),
+        detail,
+    };
+    let run = Invocation::parse(row.run.get_ref()).map_err(|e| err(row.run.span(), e))?;
+    let key = parse_key(row.on.get_ref()).ok_or_else(|| {
+        err(
+            row.on.span(),
+            format!(
+                "cannot read the key {:?} (e.g. \"q\", \"ctrl-x\", \"shift-right\", \"pagedown\", \"f1\")",
+                row.on.get_ref()
+            ),
+        )
+    })?;
+    let desc = row
+        .desc
+        .unwrap_or_else(|| format!("{}: {}", run.text(), run.action.description()));
+    Ok(Binding {
+        section,
+        key,
+        key_text: row.on.get_ref().clone(),
+        run,
+        desc,
+    })
 }
 
 /// The user's keymap file in the platform configuration directory.
@@ -248,83 +343,5 @@ pub fn user_keymap_path() -> Option<PathBuf> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shipped_keymap_parses_and_binds_every_navigation_action() {
-        let km = Keymap::shipped().unwrap();
-        for &a in Action::ALL {
-            assert!(
-                km.bindings().iter().any(|b| b.action == a),
-                "{} has no key",
-                a.name()
-            );
-        }
-        let ev = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(km.action(ev), Some(Action::Quit));
-        let ev = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(km.action(ev), Some(Action::Help));
-        let ev = KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT);
-        assert_eq!(km.action(ev), Some(Action::ScrollForwardFine));
-    }
-
-    #[test]
-    fn keys_parse() {
-        assert_eq!(
-            parse_key("ctrl-x"),
-            Some(Key {
-                code: KeyCode::Char('x'),
-                mods: KeyModifiers::CONTROL
-            })
-        );
-        assert_eq!(parse_key("F12").map(|k| k.code), Some(KeyCode::F(12)));
-        assert_eq!(parse_key("-").map(|k| k.code), Some(KeyCode::Char('-')));
-        assert_eq!(parse_key("space").map(|k| k.code), Some(KeyCode::Char(' ')));
-        assert_eq!(parse_key("f99"), None);
-        assert_eq!(parse_key("shift-h"), parse_key("H"));
-        assert_eq!(parse_key("hyper-q"), None);
-    }
-
-    #[test]
-    fn user_rows_override_only_what_they_name() {
-        let mut km = Keymap::shipped().unwrap();
-        let user = Keymap::parse(
-            "keys = [ { on = \"l\", run = \"scroll_forward_page\" } ]",
-            Path::new("u.toml"),
-        )
-        .unwrap();
-        km.patch(user);
-        let l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE);
-        let pgdn = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
-        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(km.action(l), Some(Action::ScrollForwardPage));
-        assert_eq!(km.action(pgdn), None);
-        assert_eq!(km.action(q), Some(Action::Quit));
-    }
-
-    #[test]
-    fn errors_name_the_file_and_line() {
-        let text =
-            "keys = [\n  { on = \"q\", run = \"quit\" },\n  { on = \"w\", run = \"teleport\" },\n]";
-        let e = Keymap::parse(text, Path::new("mine.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("mine.toml:3:") && e.contains("unknown action \"teleport\""),
-            "{e}"
-        );
-        let text = "keys = [\n\n  { on = \"hyper-q\", run = \"quit\" },\n]";
-        let e = Keymap::parse(text, Path::new("mine.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("mine.toml:3:") && e.contains("hyper-q"),
-            "{e}"
-        );
-        let e = Keymap::parse("keys = [ { on = 1 } ]", Path::new("bad.toml"))
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("bad.toml:1:"), "{e}");
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

@@ -5,13 +5,16 @@
 //! a panic (ratatui's hook, installed by `ratatui::init`, restores before printing).
 
 pub mod action;
+pub mod actions;
 pub mod adjudicate;
 pub mod annotate;
 pub mod app;
 pub mod background;
 mod feed;
 pub mod freq;
+pub mod help;
 pub mod identity;
+pub mod input;
 pub mod jump;
 pub mod keymap;
 pub mod notice;

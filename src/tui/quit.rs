@@ -9,8 +9,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::annotate::Pending;
 use super::app::App;
+use super::input::Layer;
 
 /// The reader shown in the status bar when no reader's store is open.
 pub const VIEW_ONLY: &str = "view only";
@@ -32,11 +32,13 @@ impl App {
     /// Quits, unless an interval is open: then asks first.
     pub(crate) fn request_quit(&mut self) {
         let open = self.annot.as_ref().and_then(|a| a.open.clone());
-        let (Some(m), Some(a)) = (open, self.annot.as_mut()) else {
+        let (Some(m), Some(a)) = (open, self.annot.as_ref()) else {
             self.quit = true;
             return;
         };
-        a.pending = Pending::Quit;
+        if self.layers.top() != Some(&Layer::ConfirmQuit) {
+            self.layers.push(Layer::ConfirmQuit);
+        }
         let name = m
             .label
             .and_then(|l| a.taxonomy.labels.get(l))
@@ -50,9 +52,10 @@ impl App {
     /// Keys that come before all others: the answer to "quit?", and the too-small screen.
     /// True when the key was taken.
     pub(crate) fn quit_key(&mut self, ev: KeyEvent) -> bool {
-        let is_quit = is_ctrl_c(ev) || self.keymap.action(ev) == Some(Action::Quit);
-        if let Some(a) = self.annot.as_mut().filter(|a| a.pending == Pending::Quit) {
-            a.pending = Pending::None;
+        let is_quit = is_ctrl_c(ev) || self.keymap.runs(ev, Action::Quit);
+        // The question is the top layer: any other key takes it away and goes on.
+        if self.layers.top() == Some(&Layer::ConfirmQuit) {
+            self.layers.pop();
             if is_quit || ev.code == KeyCode::Char('y') {
                 self.quit = true;
                 return true;

@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use ratatui::Frame;
 use rayon::prelude::*;
 
-use super::app::{App, Lane, Mode};
+use super::app::{App, Lane};
 use super::view::{decimals, format_clock, format_offset, span_label, window_label};
 use crate::dsp::{raw_envelope, BASE, EMPTY};
 use crate::signal::Segment;
@@ -41,7 +41,7 @@ fn event_lanes(app: &App) -> Vec<EventLane> {
     if let Some(a) = &app.annot {
         v.push(EventLane::Reader);
         v.extend((0..a.others.len()).map(EventLane::Other));
-        if a.epoch_mode || a.has_epoch_events() {
+        if app.layers.epoch_mode() || a.has_epoch_events() {
             v.push(EventLane::Hypnogram);
         }
     }
@@ -147,13 +147,13 @@ pub fn draw_buffer(buf: &mut Buffer, area: Rect, app: &mut App) {
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
         app,
     );
-    if app.annot.as_ref().is_some_and(|a| a.list.is_some()) {
+    if app.layers.event_list().is_some() {
         draw_event_list(buf, Rect::new(area.x, area.y, area.width, lanes_h), app);
     }
-    if app.adjudication.as_ref().is_some_and(|a| a.list_open) {
+    if app.adjudication.is_some() && app.layers.disagreements_open() {
         draw_disagreements(buf, Rect::new(area.x, area.y, area.width, lanes_h), app);
     }
-    if app.mode == Mode::Help {
+    if app.layers.help().is_some() {
         draw_help(buf, area, app);
     }
 }
@@ -505,22 +505,20 @@ fn draw_status(buf: &mut Buffer, r: Rect, app: &App) {
     let style = app.theme.status();
     buf.set_style(r, style);
     let w = usize::from(r.width);
-    let text = match &app.mode {
-        Mode::Jump(t) => {
+    let text = match app.layers.typing() {
+        Some(super::input::Layer::Jump(t)) => {
             format!(
                 " Jump to (seconds, H:MM:SS, or @HH:MM[:SS] clock): {}_   Enter go, Esc cancel",
                 crate::text::sanitize(t)
             )
         }
-        _ => match app.annot.as_ref().map(|a| &a.pending) {
-            Some(super::annotate::Pending::Note(t)) => {
-                format!(
-                    " Note: {}_   Enter save, Esc cancel",
-                    crate::text::sanitize(t)
-                )
-            }
-            _ => status_line(app),
-        },
+        Some(super::input::Layer::Note(t)) => {
+            format!(
+                " Note: {}_   Enter save, Esc cancel",
+                crate::text::sanitize(t)
+            )
+        }
+        _ => status_line(app),
     };
     buf.set_stringn(r.x, r.y, &text, w, style);
     // A failed journal append stays on screen, beside any newer message, until an append
@@ -590,47 +588,17 @@ pub fn status_line(app: &App) -> String {
         amp,
         filt,
         montage,
-        app.mode.name(),
+        app.layers.mode_name(),
         hr,
         building
     )
 }
 
 fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
-    let mut lines: Vec<String> = Vec::new();
-    for &a in super::action::Action::ALL {
-        let keys = app.keymap.keys_for(a);
-        if keys.is_empty() {
-            continue;
-        }
-        let keys = crate::text::sanitize(&keys);
-        lines.push(format!("{keys:>18}  {}", a.description()));
-    }
-    if let Some(a) = &app.annot {
-        lines.push(format!(
-            "{:>18}  labels of {} {}",
-            "",
-            crate::text::sanitize(&a.taxonomy.name),
-            crate::text::sanitize(&a.taxonomy.version)
-        ));
-        for l in &a.taxonomy.labels {
-            let kind = match l.kind {
-                crate::annotations::LabelKind::Point => "point",
-                crate::annotations::LabelKind::Interval => "interval",
-                crate::annotations::LabelKind::Epoch => "epoch",
-            };
-            lines.push(crate::text::sanitize(&format!(
-                "{:>18}  {} ({kind}): {}",
-                l.key, l.name, l.description
-            )));
-        }
-    }
+    let lines = super::help::rows(app);
     let inner_w = area.width.saturating_sub(4);
-    let col_w: u16 = 100;
-    let cols = if inner_w >= 2 * col_w { 2 } else { 1 };
-    let per_col = lines.len().div_ceil(cols);
-    let h = (per_col as u16 + 3).min(area.height.saturating_sub(2));
-    let w = (col_w * cols as u16).min(inner_w);
+    let w: u16 = 100.min(inner_w);
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height.saturating_sub(h)) / 2,
@@ -638,44 +606,26 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
         h,
     );
     Clear.render(r, buf);
-    let title = " sigmark keys (keymaps/default.toml; any key closes) ";
     buf.set_style(r, Style::default());
     let border = app.theme.dim();
     for x in r.x..r.x + r.width {
         buf.set_string(x, r.y, "─", border);
         buf.set_string(x, r.y + r.height - 1, "─", border);
     }
-    buf.set_stringn(
-        r.x + 2,
-        r.y,
-        title,
-        usize::from(r.width.saturating_sub(4)),
-        app.theme.label(false),
-    );
     let rows = usize::from(r.height.saturating_sub(2));
-    let cw = usize::from(r.width) / cols;
-    for (k, line) in lines.iter().enumerate() {
-        let (c, row) = (k / per_col, k % per_col);
-        if row >= rows {
-            continue;
-        }
-        buf.set_stringn(
-            r.x + (c * cw) as u16,
-            r.y + 1 + row as u16,
-            line,
-            cw.saturating_sub(1),
-            Style::default(),
-        );
-    }
-    if per_col > rows {
-        let more = format!(" {} more: enlarge the terminal ", per_col - rows);
-        buf.set_stringn(
-            r.x + 2,
-            r.y + r.height - 1,
-            more,
-            usize::from(r.width.saturating_sub(4)),
-            border,
-        );
+    let state = app.layers.help().cloned().unwrap_or_default();
+    let first = super::help::first_row(&state, lines.len(), rows);
+    let title = format!(
+        " sigmark keys, rows {}-{} of {} (arrows, pgup/pgdn, home/end scroll; any other key closes) ",
+        first + 1,
+        (first + rows).min(lines.len()),
+        lines.len()
+    );
+    let tw = usize::from(r.width.saturating_sub(4));
+    buf.set_stringn(r.x + 2, r.y, title, tw, app.theme.label(false));
+    for (row, line) in lines.iter().skip(first).take(rows).enumerate() {
+        let w = usize::from(r.width).saturating_sub(1);
+        buf.set_stringn(r.x, r.y + 1 + row as u16, line, w, Style::default());
     }
 }
 
@@ -918,15 +868,17 @@ fn draw_disagreements(buf: &mut Buffer, lanes: Rect, app: &App) {
 /// The event list: a panel on the right of the waveforms.
 fn draw_event_list(buf: &mut Buffer, lanes: Rect, app: &App) {
     let Some(a) = &app.annot else { return };
-    let Some(list) = &a.list else { return };
+    let Some(list) = app.layers.event_list() else {
+        return;
+    };
     let w = lanes.width.min(48);
     if w < 20 || lanes.height < 3 {
         return;
     }
     let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
     Clear.render(r, buf);
-    let listed = a.listed();
-    let cur = super::annotate::list_cursor(a);
+    let listed = a.listed(Some(list));
+    let cur = super::annotate::list_cursor(a, list);
     let title = format!(
         " events {}/{} filter: {}_",
         listed.len(),
