@@ -13,10 +13,12 @@ pub mod identity;
 pub mod jump;
 pub mod keymap;
 pub mod notice;
+pub mod prepare;
 pub mod quit;
 pub mod render;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -239,7 +241,8 @@ fn event_loop(app: &mut App) -> std::io::Result<()> {
             out.flush()?;
             guard.mouse = app.mouse;
         }
-        terminal.draw(|f| render::draw(f, app))?;
+        prepare::prepare(app, terminal.get_frame().area());
+        terminal.draw(|f| render::render(app, f.area(), f.buffer_mut()))?;
         // While the overview builds, redraw a few times a second to show progress; otherwise
         // sleep until an event. Every queued event is handled before the next frame, so keys
         // typed during a slow frame are never dropped.
