@@ -101,17 +101,7 @@ pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f3
                 pending += job.pyramid.envelope(lane.track, first, spc, slice).pending;
             }
             if gaps && spc <= RAW_EDGE_MAX {
-                let n = slice.len();
-                for c in [0, n - 1] {
-                    let at = first + c as f64 * spc;
-                    let lo = at.floor().max(s0 as f64) as u64;
-                    let hi = ((at + spc).ceil() as u64).min(seg_end);
-                    if hi > lo {
-                        if let Ok(values) = lane.derivation.read(&app.rec, lo, (hi - lo) as usize) {
-                            raw_envelope(&values, at - lo as f64, spc, &mut slice[c..c + 1]);
-                        }
-                    }
-                }
+                raw_edges(app, lane, (first, spc), (s0, seg_end), slice);
             }
             continue;
         }
@@ -128,6 +118,29 @@ pub fn lane_columns(app: &App, lane_index: usize, ncols: usize) -> (Vec<(f32, f3
         raw_envelope(&values, first - lo as f64, spc, slice);
     }
     (out, pending)
+}
+
+/// The first and last column of a segment's `slice` from raw samples (a pyramid block at a
+/// gap's edge can hold samples from the other side): columns start at sample `first`, `spc`
+/// samples each, inside the segment's samples `s0..seg_end`.
+fn raw_edges(
+    app: &App,
+    lane: &Lane,
+    (first, spc): (f64, f64),
+    (s0, seg_end): (u64, u64),
+    slice: &mut [(f32, f32)],
+) {
+    let n = slice.len();
+    for c in [0, n - 1] {
+        let at = first + c as f64 * spc;
+        let lo = at.floor().max(s0 as f64) as u64;
+        let hi = ((at + spc).ceil() as u64).min(seg_end);
+        if hi > lo {
+            if let Ok(values) = lane.derivation.read(&app.rec, lo, (hi - lo) as usize) {
+                raw_envelope(&values, at - lo as f64, spc, &mut slice[c..c + 1]);
+            }
+        }
+    }
 }
 
 /// Zoomed out over many short segments: each column covers the samples whose times fall in

@@ -13,7 +13,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     draw_help(buf, area, app);
 }
 
-fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
+/// The help's lines: each bound action with its keys, then the label keymap.
+fn help_lines(app: &App) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for &a in crate::tui::action::Action::ALL {
         let keys = app.keymap.keys_for(a);
@@ -42,6 +43,12 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
             )));
         }
     }
+    lines
+}
+
+/// The box: centred, one or two columns, "N more" when the lines do not fit.
+fn draw_help(buf: &mut Buffer, area: Rect, app: &App) {
+    let lines = help_lines(app);
     let inner_w = area.width.saturating_sub(4);
     let col_w: u16 = 100;
     let cols = if inner_w >= 2 * col_w { 2 } else { 1 };
