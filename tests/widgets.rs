@@ -221,3 +221,35 @@ fn a_long_interval_begun_before_the_view_is_drawn_across_it() {
     assert!(lane.contains("────"), "AF runs across the view: {lane:?}");
     assert!(!lane.contains('▼'), "no point event is in view: {lane:?}");
 }
+
+#[test]
+fn after_a_montage_switch_the_spectrogram_is_the_new_lanes_not_the_cached_one() {
+    let mut app = AppBuilder::demo("demo_eeg.bdf").at(90.0).build();
+    let area = Rect::new(0, 0, 120, 40);
+    press(&mut app, "G");
+    if let Some(s) = app.freq.spectrogram.as_mut() {
+        s.job.wait();
+    }
+    prepare(&mut app, area);
+    let label = |app: &App| {
+        app.prepared
+            .spectrogram
+            .view
+            .as_ref()
+            .map(|v| v.label.clone())
+    };
+    let before = label(&app);
+    press(&mut app, "m");
+    prepare(&mut app, area); // requests the new lane's spectrogram
+    if let Some(s) = app.freq.spectrogram.as_mut() {
+        s.job.wait();
+    }
+    prepare(&mut app, area);
+    let lane = app.selected_lane().map(|i| app.lanes[i].label.clone());
+    println!(
+        "before {before:?}, after {:?}, selected lane {lane:?}",
+        label(&app)
+    );
+    assert_ne!(before, lane, "the montage changed the selected lane");
+    assert_eq!(label(&app), lane);
+}

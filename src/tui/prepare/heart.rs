@@ -16,8 +16,8 @@ pub enum HeartView {
     },
 }
 
-/// (view start, span, dot columns) the series was made for, once detection is done.
-type Key = (u64, u64, usize);
+/// (view start, span, dot columns, channel) the series was made for, once detection is done.
+type Key = (u64, u64, usize, usize);
 
 #[derive(Debug, Default)]
 pub struct HeartCache {
@@ -58,12 +58,13 @@ pub fn mean_hr_in_view(app: &App, beats: &[u64]) -> Option<f64> {
 
 /// Brings the lane's series (for a plot `width` cells wide) and the mean rate up to date.
 pub fn refresh(app: &mut App, width: u16) {
-    if app.freq.beats.is_none() {
+    let Some(channel) = app.freq.beats.as_ref().map(|b| b.channel) else {
         app.prepared.heart = HeartCache::default();
         return;
-    }
+    };
     let dots = usize::from(width) * 2;
-    let key = (app.view.start_s.to_bits(), app.view.span_s.to_bits(), dots);
+    let v = &app.view;
+    let key = (v.start_s.to_bits(), v.span_s.to_bits(), dots, channel);
     if app.prepared.heart.key == Some(key) {
         return;
     }

@@ -18,8 +18,9 @@ pub struct SpectrogramView {
     pub range: Option<(f64, f64)>,
 }
 
-/// (view start, span, width, height, lane) once the job is done.
-type Key = (u64, u64, u16, u16, usize);
+/// (view start, span, width, height, the job's own key: lane label and window) once the job
+/// is done.
+type Key = (u64, u64, u16, u16, (String, usize));
 
 #[derive(Debug, Default)]
 pub struct SpectrogramCache {
@@ -40,9 +41,9 @@ pub fn refresh(app: &mut App, width: u16, height: u16) {
         v.span_s.to_bits(),
         width,
         height,
-        sj.lane,
+        sj.key.clone(),
     );
-    if app.prepared.spectrogram.key == Some(key) {
+    if app.prepared.spectrogram.key.as_ref() == Some(&key) {
         return;
     }
     let view = build(app, width, height);

@@ -16,8 +16,8 @@ pub struct SpectrumView {
     pub capped: bool,
 }
 
-/// (lane, first sample, count, segment): the cache key.
-type Key = (usize, u64, u64, usize);
+/// (montage, lane, first sample, count, segment): the cache key.
+type Key = (usize, usize, u64, u64, usize);
 
 /// The Welch plan and the last PSD with its key.
 #[derive(Default)]
@@ -57,7 +57,7 @@ pub fn refresh(app: &mut App) {
     let (first, count) = spectrum_span(app, i);
     let rate = app.lanes[i].rate_hz;
     let segment = ((app.freq.segment_s * rate).round() as usize).clamp(8, 1 << 20);
-    let key = (i, first, count as u64, segment);
+    let key = (app.montage, i, first, count as u64, segment);
     let capped = app.view.span_s > SPECTRUM_MAX_S;
     let cache = &mut app.prepared.spectrum;
     if cache.key == Some(key) {
