@@ -80,6 +80,8 @@ pub struct App {
     pub adjudication: Option<super::adjudicate::Adjudication>,
     /// The last frame's size and what the user was told (see `quit.rs`).
     pub guard: super::quit::Guard,
+    /// What the update step computed for the next frame (`prepare.rs`).
+    pub prepared: super::prepare::Prepared,
 }
 
 impl App {
@@ -137,6 +139,7 @@ impl App {
             freq: super::freq::FreqState::new(),
             adjudication: None,
             guard: super::quit::Guard::default(),
+            prepared: super::prepare::Prepared::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

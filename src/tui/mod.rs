@@ -18,10 +18,12 @@ pub mod input;
 pub mod jump;
 pub mod keymap;
 pub mod notice;
+pub mod prepare;
 pub mod quit;
 pub mod render;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -242,8 +244,9 @@ fn event_loop(app: &mut App) -> Result<(), TuiError> {
     let feed = feed::Feed::start(app.jobs.sender());
     loop {
         sync_mouse(app, &mut guard)?;
-        // The frame is drawn here and only here (an update step before it goes here too).
-        terminal.draw(|f| render::draw(f, app))?;
+        // The frame is prepared (the update step) and drawn here and only here.
+        prepare::prepare(app, terminal.get_frame().area());
+        terminal.draw(|f| render::render(app, f.area(), f.buffer_mut()))?;
         // Ticks come often while a job shows progress, otherwise once a second (autosave).
         feed.set_busy(app.is_busy());
         let mut next = app.jobs.next(Duration::from_secs(60));

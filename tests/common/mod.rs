@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod adjudication;
+pub mod app;
 pub mod tmux;
 
 use chrono::NaiveDate;

@@ -1,0 +1,105 @@
+//! The status bar's text, made in the update step: file, reader, cursor, window, amplitude,
+//! filters, montage, mode, heart rate and the overview's progress; or the prompt being typed.
+
+use crate::dsp::BASE;
+use crate::tui::app::App;
+use crate::tui::input::Layer;
+use crate::tui::view::{decimals, format_clock, format_offset, window_label};
+use crate::tui::widgets::short_number;
+
+/// The status bar's text for the current state, the prompt first when one is open.
+pub fn status_text(app: &App) -> String {
+    match app.layers.typing() {
+        Some(Layer::Jump(t)) => format!(
+            " Jump to (seconds, H:MM:SS, or @HH:MM[:SS] clock): {}_   Enter go, Esc cancel",
+            crate::text::sanitize(t)
+        ),
+        Some(Layer::Note(t)) => format!(
+            " Note: {}_   Enter save, Esc cancel",
+            crate::text::sanitize(t)
+        ),
+        _ => {
+            let p = &app.prepared;
+            let progress = app
+                .adjudication
+                .as_ref()
+                .map(|_| (p.adjudication.done, p.adjudication.total));
+            line(app, progress, p.heart.mean_bpm)
+        }
+    }
+}
+
+/// The status bar's text: file, reader, cursor, window, amplitude, filters, montage, mode,
+/// computed afresh (tests; the frame uses what the update step prepared).
+pub fn status_line(app: &App) -> String {
+    let progress = app.adjudication.as_ref().map(|a| a.progress());
+    let hr = super::heart::with_beats(app, |b| super::heart::mean_hr_in_view(app, b)).flatten();
+    line(app, progress, hr)
+}
+
+fn filter_text(app: &App) -> String {
+    let v = &app.view;
+    match app.selected_lane().map(|i| &app.lanes[i]) {
+        _ if !app.filters_on => "filters off".to_string(),
+        Some(l)
+            if v.span_s * l.rate_hz / f64::from(app.wave_area.width.max(1) * 2) >= BASE as f64 =>
+        {
+            format!(
+                "{} (zoomed out: envelope)",
+                app.filter_for(l.kind).describe()
+            )
+        }
+        Some(l) => app.filter_for(l.kind).describe(),
+        None => String::new(),
+    }
+}
+
+fn overview_text(app: &App) -> String {
+    if let Some(f) = app.pyramid_failure() {
+        format!(" │ overview failed: {f}")
+    } else if app.is_building() {
+        format!(" │ overview {:.0}%", app.pyramid_fraction() * 100.0)
+    } else {
+        String::new()
+    }
+}
+
+fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String {
+    let v = &app.view;
+    let places = decimals(v);
+    let clock = app
+        .rec
+        .start
+        .map(|s| format!(" ({})", format_clock(&s, v.cursor_s, places)))
+        .unwrap_or_default();
+    let amp = app
+        .selected_lane()
+        .map(|i| &app.lanes[i])
+        .map_or(String::new(), |l| {
+            format!("{} ±{} {}", l.label, short_number(l.scale), l.unit)
+        });
+    let montage = app
+        .montages
+        .get(app.montage)
+        .map_or("", |m| m.name.as_str());
+    let adj = progress.map_or(String::new(), |(done, total)| {
+        format!("resolved {done} of {total} │ ")
+    });
+    let hr = hr.map_or(String::new(), |h| format!(" │ HR {h:.0} bpm"));
+    format!(
+        " {} │ {} │ {}{}{} │ {} │ {} │ {} │ {} │ {}{}{}",
+        app.file_name,
+        app.reader,
+        // Adjudicating, the progress goes first: messages are drawn over the right end.
+        adj,
+        format_offset(v.cursor_s, places),
+        clock,
+        window_label(v),
+        amp,
+        filter_text(app),
+        montage,
+        app.layers.mode_name(),
+        hr,
+        overview_text(app)
+    )
+}

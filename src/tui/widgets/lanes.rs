@@ -1,0 +1,49 @@
+//! The waveform lanes with their gutters, from the columns the update step computed; a note
+//! "first-last/total" in the gutter when not every visible lane fits.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::{gutter, split_gutter, wave, GUTTER};
+use crate::tui::app::App;
+
+/// Draws the lanes into `area` (gutter and traces).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let (_, traces) = split_gutter(area);
+    let view = &app.prepared.lanes;
+    if view.shown.is_empty() || traces.height == 0 {
+        return;
+    }
+    let lane_h = view.lane_h.max(1);
+    for (row, (&i, cols)) in view.shown.iter().zip(&view.cols).enumerate() {
+        let Some(lane) = app.lanes.get(i) else {
+            continue;
+        };
+        let y = traces.y + row as u16 * lane_h;
+        if y >= traces.y + traces.height {
+            break;
+        }
+        let h = lane_h.min(traces.y + traces.height - y);
+        let family = lane.kind as usize;
+        wave::draw_lane(
+            buf,
+            Rect::new(traces.x, y, traces.width, h),
+            cols,
+            lane.center,
+            lane.scale,
+            app.theme.lane(family),
+        );
+        let g = Rect::new(area.x, y, GUTTER.min(area.width), h);
+        gutter::render(app, lane, row == view.selected_row, g, buf);
+    }
+    if let Some(note) = &view.note {
+        let x = area.x + GUTTER.min(area.width).saturating_sub(note.len() as u16 + 1);
+        buf.set_stringn(
+            x,
+            traces.y + traces.height - 1,
+            note,
+            usize::from(GUTTER.min(area.width)),
+            app.theme.dim(),
+        );
+    }
+}

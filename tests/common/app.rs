@@ -1,0 +1,176 @@
+//! The viewer without a terminal, for tests that read well: an app builder over the demo
+//! recordings (reader, label keymap, montage, size, annotations directory, two readers to
+//! adjudicate), key helpers (`press(app, "ctrl-s")`, `type_text`) and `frame_text`, the
+//! frame as text after the update step and the widgets.
+
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use sigmark::tui::{self, render, App, ColorMode, Options, Theme};
+
+/// A demo recording under `recordings/`.
+pub fn demo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("recordings")
+        .join(name)
+}
+
+/// How to open the viewer in a test.
+#[derive(Default)]
+pub struct AppBuilder {
+    recording: PathBuf,
+    opts: Options,
+    /// Copy the recording into a fresh directory first (the reader's files go beside it).
+    private_copy: bool,
+    /// Write alice's and bob's tables beside the copy (tests/common/adjudication.rs).
+    two_readers: bool,
+}
+
+/// The app and the directory its files live in (removed when dropped).
+pub struct TestApp {
+    pub app: App,
+    pub dir: Option<tempfile::TempDir>,
+}
+
+impl Deref for TestApp {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl DerefMut for TestApp {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+}
+
+impl AppBuilder {
+    /// The demo recording `name` (`demo_ecg.edf`, `demo_eeg.bdf`, `demo_monitoring.h5`).
+    pub fn demo(name: &str) -> AppBuilder {
+        AppBuilder::file(demo(name))
+    }
+
+    pub fn file(path: impl Into<PathBuf>) -> AppBuilder {
+        AppBuilder {
+            recording: path.into(),
+            ..AppBuilder::default()
+        }
+    }
+
+    /// Marking as `reader` (on a private copy of the recording unless `annotations_dir`).
+    pub fn reader(mut self, reader: &str) -> AppBuilder {
+        self.opts.reader = Some(reader.into());
+        self.private_copy = self.opts.annotations_dir.is_none();
+        self
+    }
+
+    /// The label keymap: ecg, eeg, rpm or a path.
+    pub fn labels(mut self, keymap: &str) -> AppBuilder {
+        self.opts.keymap = Some(keymap.into());
+        self
+    }
+
+    pub fn montage(mut self, name: &str) -> AppBuilder {
+        self.opts.montage = Some(name.into());
+        self
+    }
+
+    pub fn annotations_dir(mut self, dir: &Path) -> AppBuilder {
+        self.opts.annotations_dir = Some(dir.to_path_buf());
+        self.private_copy = false;
+        self
+    }
+
+    /// Window length and cursor, seconds.
+    pub fn span(mut self, span_s: f64) -> AppBuilder {
+        self.opts.span_s = Some(span_s);
+        self
+    }
+
+    pub fn at(mut self, at_s: f64) -> AppBuilder {
+        self.opts.at_s = Some(at_s);
+        self
+    }
+
+    /// Adjudicating alice against bob as carol, over the demo ECG copied as holter.edf with
+    /// the tables of tests/common/adjudication.rs.
+    pub fn adjudicating() -> AppBuilder {
+        let mut b = AppBuilder::demo("demo_ecg.edf").labels("ecg");
+        b.opts.reader = Some("carol".into());
+        b.opts.compare = Some(("alice".into(), "bob".into()));
+        b.opts.adjudicator = Some("carol".into());
+        b.two_readers = true;
+        b.private_copy = true;
+        b
+    }
+
+    /// Opens the app (no colour, the shipped keymap), the overview built.
+    pub fn build(self) -> TestApp {
+        let (path, dir) = if self.private_copy || self.two_readers {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = if self.two_readers {
+                super::adjudication::two_readers(dir.path())
+            } else {
+                let name = self.recording.file_name().expect("recording file name");
+                let to = dir.path().join(name);
+                std::fs::copy(&self.recording, &to).expect("copy the recording");
+                to
+            };
+            (path, Some(dir))
+        } else {
+            (self.recording.clone(), None)
+        };
+        let rec = sigmark::open(&path).expect("open the recording");
+        let mut app = tui::build_app(rec, &self.opts).expect("build the app");
+        app.theme = Theme::new(ColorMode::NoColor);
+        app.keymap = tui::Keymap::shipped().expect("shipped keymap");
+        app.wait_for_pyramid();
+        TestApp { app, dir }
+    }
+}
+
+/// Presses the key written as in a keymap file: "q", "ctrl-s", "alt-l", "shift-right", "F5".
+pub fn press(app: &mut App, key: &str) {
+    let k = tui::keymap::parse_key(key).unwrap_or_else(|| panic!("not a key: {key:?}"));
+    app.on_key(KeyEvent::new(k.code, k.mods));
+}
+
+/// Presses each key of a space-separated list: `press_all(app, "i right o")`.
+pub fn press_all(app: &mut App, keys: &str) {
+    keys.split_whitespace().for_each(|k| press(app, k));
+}
+
+/// Types text one character at a time (a note, a filter, a jump target).
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ));
+    }
+}
+
+/// The frame at `w` x `h` after the update step, as text: one line per row, trailing blanks
+/// trimmed.
+pub fn frame_text(app: &mut App, w: u16, h: u16) -> String {
+    let area = Rect::new(0, 0, w, h);
+    let mut buf = Buffer::empty(area);
+    render::draw_buffer(&mut buf, area, app);
+    buffer_text(&buf)
+}
+
+/// A buffer as text, one line per row, trailing blanks trimmed.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let a = buf.area;
+    (a.y..a.y + a.height)
+        .map(|y| {
+            let line: String = (a.x..a.x + a.width).map(|x| buf[(x, y)].symbol()).collect();
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
