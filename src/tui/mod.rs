@@ -130,11 +130,12 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
 /// Opens `reader`'s events for the app's recording (taking the lock, replaying the journal)
 /// with the chosen or guessed label keymap, and reports what was recovered.
 pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result<(), TuiError> {
-    use crate::annotations::{taxonomy, Paths, Provenance, Store, Taxonomy};
-    let choice = opts
-        .keymap
-        .clone()
-        .unwrap_or_else(|| taxonomy::guess(crate::dsp::dominant(&app.rec.channels)).to_string());
+    use crate::annotations::{Paths, Provenance, Store, Taxonomy};
+    let choice = opts.keymap.clone().unwrap_or_else(|| {
+        crate::dsp::dominant(&app.rec.channels)
+            .taxonomy()
+            .to_string()
+    });
     let user_dir = config_dir().map(|d| d.join("keymaps"));
     let tax = Taxonomy::choose(&choice, user_dir.as_deref()).map_err(annotate::SetupError::from)?;
     let rec_path = app.rec.path.clone();
