@@ -11,158 +11,27 @@
 //! - `REC.READER.lock` keeps a second process from writing the same files;
 //! - a table that cannot be read is reported with its line and never overwritten.
 
-use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 use super::event::{now, Event};
-use super::journal::{self, Appender};
-pub use super::journal::{Damage, JournalEntry, Recovery};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// A file that cannot be read; `line` is 1-based (0 when not about one line).
-    #[error("{}:{line}: {detail}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        detail: String,
-    },
-    #[error("{}: {reader}'s events are open in another sigmark (process {pid} on {host}, since {since}); close it first, or remove the lock file if that process is gone", path.display())]
-    Locked {
-        path: PathBuf,
-        reader: String,
-        pid: u32,
-        host: String,
-        since: String,
-    },
-    #[error(
-        "reader name {0:?}: use letters, digits, '.', '_' or '-' (it becomes part of file names)"
-    )]
-    BadReader(String),
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// A reader name safe to put in a file name.
-pub fn check_reader(reader: &str) -> Result<(), StoreError> {
-    let ok = !reader.is_empty()
-        && reader.len() <= 64
-        && !reader.starts_with('.')
-        && reader
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(StoreError::BadReader(reader.to_string()))
-    }
-}
-
-/// The files of one reader for one recording.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paths {
-    pub events: PathBuf,
-    pub sidecar: PathBuf,
-    pub journal: PathBuf,
-    pub lock: PathBuf,
-}
-
-impl Paths {
-    /// `DIR/STEM.READER.*`, where DIR is `dir` or the recording's directory and STEM the
-    /// recording's file name without its extension.
-    pub fn new(recording: &Path, reader: &str, dir: Option<&Path>) -> Paths {
-        let stem = recording
-            .file_stem()
-            .map_or_else(|| "recording".into(), |s| s.to_string_lossy().into_owned());
-        let dir = dir
-            .map(Path::to_path_buf)
-            .or_else(|| recording.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        let f = |suffix: &str| dir.join(format!("{stem}.{reader}.{suffix}"));
-        Paths {
-            events: f("events.tsv"),
-            sidecar: f("events.json"),
-            journal: f("journal.jsonl"),
-            lock: f("lock"),
-        }
-    }
-
-    /// Readers with an events table for this recording in the same directory, except `me`.
-    pub fn other_readers(recording: &Path, me: &str, dir: Option<&Path>) -> Vec<String> {
-        let mine = Paths::new(recording, me, dir);
-        let Some(parent) = mine.events.parent() else {
-            return Vec::new();
-        };
-        let stem = recording
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        let mut out: Vec<String> = std::fs::read_dir(if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        })
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let reader = name
-                        .strip_prefix(&format!("{stem}."))?
-                        .strip_suffix(".events.tsv")?
-                        .to_string();
-                    (reader != me && check_reader(&reader).is_ok()).then_some(reader)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-        out.sort();
-        out
-    }
-}
-
-/// Provenance written beside the table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sidecar {
-    pub recording: String,
-    pub recording_sha256: Option<String>,
-    pub recording_size: u64,
-    pub format: String,
-    pub keymap: String,
-    pub keymap_version: String,
-    pub reader: String,
-    pub sigmark_version: String,
-    pub saved: String,
-    /// The last journal entry the table includes.
-    pub journal_seq: u64,
-    pub events: usize,
-}
-
-/// What the recording is, for the sidecar.
-#[derive(Debug, Clone, Default)]
-pub struct Provenance {
-    pub recording: PathBuf,
-    pub sha256: Option<String>,
-    pub size: u64,
-    pub format: String,
-    pub keymap: String,
-    pub keymap_version: String,
-}
-
+pub mod atomic;
 mod edits;
+mod error;
+pub mod journal;
 mod lock;
+mod paths;
+mod sidecar;
+pub mod table;
+
 use edits::Edit;
+use error::io;
+pub use error::StoreError;
+use journal::Appender;
+pub use journal::{Damage, JournalEntry, Recovery};
 pub use lock::Lock;
+pub use paths::{check_reader, sidecar_of, Paths, SIDECAR_SUFFIX, TABLE_SUFFIX};
+pub use sidecar::{Provenance, Sidecar};
 
 /// The events of one reader, in onset order, with undo and redo.
 #[derive(Debug)]
@@ -185,8 +54,8 @@ pub struct Store {
 /// The "reader" name of the adjudicated consensus file (`REC.consensus.events.tsv`).
 pub const CONSENSUS: &str = "consensus";
 
-pub use super::atomic::{write_atomic, AtomicFile};
-pub use super::table::{escape, read_table, table_text, table_text_with, unescape, COLUMNS};
+pub use atomic::{write_atomic, AtomicFile};
+pub use table::{escape, read_table, table_text, table_text_with, unescape, COLUMNS};
 
 impl Store {
     /// Opens (or starts) `reader`'s events: takes the lock, reads the table and the sidecar,
@@ -206,17 +75,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        let saved_seq = if paths.sidecar.is_file() {
-            let text = std::fs::read_to_string(&paths.sidecar).map_err(io(&paths.sidecar))?;
-            let side: Sidecar = serde_json::from_str(&text).map_err(|e| StoreError::Parse {
-                path: paths.sidecar.clone(),
-                line: e.line(),
-                detail: e.to_string(),
-            })?;
-            side.journal_seq
-        } else {
-            0
-        };
+        let saved_seq = sidecar::saved_seq(&paths.sidecar)?;
         let mut recovery = Recovery {
             stale_lock,
             ..Recovery::default()
@@ -333,30 +192,8 @@ impl Store {
             &self.paths.events,
             table_text_with(&self.events, consensus).as_bytes(),
         )?;
-        let p = &self.provenance;
-        let side = Sidecar {
-            recording: p
-                .recording
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            recording_sha256: p.sha256.clone(),
-            recording_size: p.size,
-            format: p.format.clone(),
-            keymap: p.keymap.clone(),
-            keymap_version: p.keymap_version.clone(),
-            reader: self.reader.clone(),
-            sigmark_version: env!("CARGO_PKG_VERSION").to_string(),
-            saved: now(),
-            journal_seq: self.seq,
-            events: self.events.len(),
-        };
-        let mut json = serde_json::to_string_pretty(&side).map_err(|e| StoreError::Parse {
-            path: self.paths.sidecar.clone(),
-            line: 0,
-            detail: e.to_string(),
-        })?;
-        json.push('\n');
-        write_atomic(&self.paths.sidecar, json.as_bytes())?;
+        let side = Sidecar::new(&self.provenance, &self.reader, self.seq, self.events.len());
+        side.write(&self.paths.sidecar)?;
         self.saved_seq = self.seq;
         Ok(())
     }

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::event::Event;
-use super::store::StoreError;
+use super::StoreError;
+use crate::annotations::event::Event;
 
 /// The largest sequence number sigmark writes: 2^53 - 1, the largest integer every JSON reader
 /// holds exactly. At a million edits a second it lasts 285 years, so a larger number in a
@@ -270,7 +270,7 @@ pub fn repair<E>(path: &Path, found: &Replayed<E>) -> Result<Option<PathBuf>, St
         }
     }
     sync_dir(path);
-    super::store::write_atomic(path, clean)?;
+    super::write_atomic(path, clean)?;
     Ok(Some(backup))
 }
 

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::event::{Certainty, Event};
-use super::store::StoreError;
+use super::StoreError;
+use crate::annotations::event::{Certainty, Event};
 
 /// Columns of the events table, in order.
 pub const COLUMNS: [&str; 10] = [
