@@ -10,6 +10,6 @@ pub mod tmpfiles;
 // The store's codecs keep their old paths (`annotations::table`, ...) for the callers.
 pub use store::{atomic, journal, table};
 
-pub use event::{Certainty, Event};
+pub use event::{Certainty, Event, Source};
 pub use store::{Paths, Provenance, Recovery, Store, StoreError};
 pub use taxonomy::{LabelDef, LabelKind, Taxonomy, TaxonomyError};

@@ -30,14 +30,45 @@ use crate::annotations::event::Event;
 /// journal or sidecar was never written by sigmark and is reported as impossible.
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
+/// What a journal entry did; the strings are the journal's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Add,
+    Delete,
+    Change,
+    Undo,
+    Redo,
+    /// An event copied in (accepted detections, a consensus copy).
+    Import,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Delete => "delete",
+            Action::Change => "change",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
+            Action::Import => "import",
+        }
+    }
+}
+
+impl PartialEq<&str> for Action {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,
     pub time: String,
     pub reader: String,
-    /// add, delete, change, undo, redo, import.
-    pub action: String,
+    pub action: Action,
     pub id: String,
     pub before: Option<Event>,
     pub after: Option<Event>,

@@ -28,7 +28,7 @@ use edits::Edit;
 use error::io;
 pub use error::StoreError;
 use journal::Appender;
-pub use journal::{Damage, JournalEntry, Recovery};
+pub use journal::{Action, Damage, JournalEntry, Recovery};
 pub use lock::Lock;
 pub use paths::{check_reader, sidecar_of, Paths, SIDECAR_SUFFIX, TABLE_SUFFIX};
 pub use sidecar::{Provenance, Sidecar};
@@ -140,7 +140,7 @@ impl Store {
     /// Appends one entry to the journal and makes it durable.
     fn journal(
         &mut self,
-        action: &str,
+        action: Action,
         id: &str,
         before: Option<Event>,
         after: Option<Event>,
@@ -162,7 +162,7 @@ impl Store {
             seq,
             time: now(),
             reader: self.author.clone(),
-            action: action.to_string(),
+            action,
             id: id.to_string(),
             before,
             after,
