@@ -3,7 +3,7 @@
 //! each of its edits, so the journal alone replays to what the screen showed.
 
 use super::journal::Action;
-use super::{now, set_state, Event, Store, StoreError};
+use super::{now, Event, Store, StoreError};
 
 /// An edit as the undo stack keeps it: the event's state before and after.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +37,7 @@ impl Store {
                 result = Err(e);
                 break;
             }
-            set_state(&mut self.events, &id, after.clone());
+            self.events.set(&id, after.clone());
             done.push(Edit { id, before, after });
         }
         let n = done.len();
@@ -91,7 +91,7 @@ impl Store {
     /// channel equal), whatever its id: what a second copy of `e` would duplicate.
     pub fn find_same(&self, e: &Event) -> Option<&Event> {
         let from = self.first_at_or_after(e.onset);
-        self.events[from..]
+        self.events.as_slice()[from..]
             .iter()
             .take_while(|x| x.onset == e.onset)
             .find(|x| x.duration == e.duration && x.label == e.label && x.channel == e.channel)
@@ -157,7 +157,7 @@ impl Store {
                 moved.push(e); // not moved: put back below
                 break;
             }
-            set_state(&mut self.events, &e.id, new.clone());
+            self.events.set(&e.id, new.clone());
             moved.push(e);
         }
         let failed = result.is_err().then(|| moved.pop()).flatten();

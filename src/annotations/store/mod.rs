@@ -18,6 +18,7 @@ use super::event::{now, Event};
 pub mod atomic;
 mod edits;
 mod error;
+mod events;
 pub mod journal;
 mod lock;
 mod paths;
@@ -27,6 +28,7 @@ pub mod table;
 use edits::Edit;
 use error::io;
 pub use error::StoreError;
+use events::Events;
 use journal::Appender;
 pub use journal::{Action, Damage, JournalEntry, Recovery};
 pub use lock::Lock;
@@ -41,7 +43,7 @@ pub struct Store {
     /// Who the journal attributes edits to: the reader, or the adjudicator for the consensus.
     pub author: String,
     pub provenance: Provenance,
-    events: Vec<Event>,
+    events: Events,
     /// Each entry is one undo step: one edit, or a group (a batch import) undone at once.
     undo: Vec<Vec<Edit>>,
     redo: Vec<Vec<Edit>>,
@@ -70,11 +72,11 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let (lock, stale_lock) = Lock::acquire(&paths.lock, reader)?;
-        let mut events = if paths.events.is_file() {
+        let mut events = Events::new(if paths.events.is_file() {
             read_table(&paths.events)?
         } else {
             Vec::new()
-        };
+        });
         let saved_seq = sidecar::saved_seq(&paths.sidecar)?;
         let mut recovery = Recovery {
             stale_lock,
@@ -87,7 +89,6 @@ impl Store {
             saved_seq
         };
         let seq = replay(&paths.journal, saved_seq, &mut events, &mut recovery)?;
-        sort(&mut events);
         super::tmpfiles::remove_stale_near(&paths.journal);
         let journal = Appender::open(&paths.journal)?;
         let store = Store {
@@ -108,11 +109,11 @@ impl Store {
 
     /// Events in onset order.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events.as_slice()
     }
 
     pub fn get(&self, id: &str) -> Option<&Event> {
-        self.events.iter().find(|e| e.id == id)
+        self.events.get(id)
     }
 
     /// A number that changes with every edit (the journal's sequence number).
@@ -134,7 +135,7 @@ impl Store {
 
     /// Index of the first event whose onset is at or after `t`.
     pub fn first_at_or_after(&self, t: f64) -> usize {
-        self.events.partition_point(|e| e.onset < t)
+        self.events.as_slice().partition_point(|e| e.onset < t)
     }
 
     /// Appends one entry to the journal and makes it durable.
@@ -190,7 +191,7 @@ impl Store {
         let consensus = self.reader == CONSENSUS;
         write_atomic(
             &self.paths.events,
-            table_text_with(&self.events, consensus).as_bytes(),
+            table_text_with(self.events.as_slice(), consensus).as_bytes(),
         )?;
         let side = Sidecar::new(&self.provenance, &self.reader, self.seq, self.events.len());
         side.write(&self.paths.sidecar)?;
@@ -204,7 +205,7 @@ impl Store {
 fn replay(
     path: &Path,
     saved_seq: u64,
-    events: &mut Vec<Event>,
+    events: &mut Events,
     recovery: &mut Recovery,
 ) -> Result<u64, StoreError> {
     let found = journal::read(path)?;
@@ -212,7 +213,7 @@ fn replay(
     for entry in &found.entries {
         seq = seq.max(entry.seq);
         if entry.seq > saved_seq {
-            set_state(events, &entry.id, entry.after.clone());
+            events.set(&entry.id, entry.after.clone());
             recovery.replayed += 1;
         }
     }
@@ -222,21 +223,6 @@ fn replay(
     Ok(seq)
 }
 
-/// Sets event `id` to `state` (None removes it), keeping onset order.
-fn set_state(events: &mut Vec<Event>, id: &str, state: Option<Event>) {
-    if let Some(i) = events.iter().position(|e| e.id == id) {
-        events.remove(i);
-    }
-    if let Some(e) = state {
-        let at = events.partition_point(|x| (x.onset, x.id.as_str()) < (e.onset, e.id.as_str()));
-        events.insert(at, e);
-    }
-}
-
-fn sort(events: &mut [Event]) {
-    events.sort_by(|a, b| a.onset.total_cmp(&b.onset).then_with(|| a.id.cmp(&b.id)));
-}
-
 /// Reads another reader's table for display (read-only, no lock).
 pub fn read_other(
     recording: &Path,
@@ -244,9 +230,7 @@ pub fn read_other(
     dir: Option<&Path>,
 ) -> Result<Vec<Event>, StoreError> {
     let p = Paths::new(recording, reader, dir);
-    let mut ev = read_table(&p.events)?;
-    sort(&mut ev);
-    Ok(ev)
+    Ok(Events::new(read_table(&p.events)?).into_vec())
 }
 
 #[cfg(test)]
@@ -314,6 +298,56 @@ mod tests {
         let (s, rec) = open(d.path());
         assert_eq!(rec.replayed, 0);
         assert_eq!(s.events(), table.as_slice());
+    }
+
+    /// `get` (hash + binary search) agrees with a scan, for every id present and gone.
+    fn check_get(s: &Store, gone: &[&str]) {
+        for e in s.events() {
+            assert_eq!(s.get(&e.id), Some(e), "get({})", e.id);
+        }
+        for id in gone {
+            let scan = s.events().iter().find(|e| e.id == *id);
+            assert_eq!(
+                s.get(id),
+                scan,
+                "get({id}) of an id not in {:?}",
+                s.events()
+            );
+        }
+    }
+
+    #[test]
+    fn get_finds_by_id_after_add_delete_undo_and_change() {
+        let d = tempfile::tempdir().unwrap();
+        let (mut s, _) = open(d.path());
+        let (a, b, c) = (ev(5.0, "PVC"), ev(5.0, "PAC"), ev(1.0, "AF"));
+        for e in [&a, &b, &c] {
+            s.add(e.clone()).unwrap();
+        }
+        check_get(&s, &["nope"]);
+        s.delete(&b.id).unwrap();
+        check_get(&s, &[&b.id]);
+        s.undo().unwrap();
+        check_get(&s, &[]);
+        assert!(s.get(&b.id).is_some());
+        let mut moved = a.clone();
+        moved.onset = 0.5; // replaces a at a new place in the order
+        s.change(moved).unwrap();
+        check_get(&s, &[]);
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(0.5));
+        s.undo().unwrap();
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(5.0));
+        s.redo().unwrap();
+        s.delete(&c.id).unwrap();
+        check_get(&s, &[&c.id]);
+        let seen: Vec<f64> = s.events().iter().map(|e| e.onset).collect();
+        println!("after the edits: {seen:?}");
+        std::mem::forget(s); // unsaved: the journal replays on open
+        std::fs::remove_file(d.path().join("rec.alice.lock")).unwrap();
+        let (s, rec) = open(d.path());
+        assert!(rec.replayed > 0);
+        check_get(&s, &[&c.id]);
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(0.5));
     }
 
     #[test]
