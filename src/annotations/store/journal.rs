@@ -62,7 +62,9 @@ impl PartialEq<&str> for Action {
     }
 }
 
-/// One line of the journal.
+/// One line of the journal. Unknown keys are accepted on purpose: a line that fails to parse
+/// is damage, left out of the replay (kept only in the backup), so refusing a key a newer
+/// sigmark added would lose that edit instead of reporting a typo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::{io, write_atomic, StoreError};
 use crate::annotations::event::now;
 
-/// Provenance written beside the table.
+/// Provenance written beside the table. Every field has been written since the sidecar
+/// existed (none was ever renamed or dropped), so unknown keys are refused: a hand-edited
+/// `jurnal_seq` is an error naming its line, not a silent replay of the whole journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sidecar {
     pub recording: String,
     pub recording_sha256: Option<String>,
@@ -85,5 +88,36 @@ pub(super) fn saved_seq(path: &Path) -> Result<u64, StoreError> {
         Ok(Sidecar::read(path)?.journal_seq)
     } else {
         Ok(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_key_names_its_line_and_the_expected_keys() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("rec.alice.events.json");
+        let good = Sidecar::new(&Provenance::default(), "alice", 7, 2);
+        good.write(&path).unwrap();
+        assert_eq!(
+            Sidecar::read(&path).unwrap(),
+            good,
+            "today's sidecar reads back"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = 1 + text
+            .lines()
+            .position(|l| l.contains("journal_seq"))
+            .unwrap();
+        std::fs::write(&path, text.replace("journal_seq", "jurnal_seq")).unwrap();
+        let msg = Sidecar::read(&path).unwrap_err().to_string();
+        println!("line {line}: {msg}");
+        assert!(msg.contains(&format!("events.json:{line}:")), "{msg}");
+        assert!(
+            msg.contains("jurnal_seq") && msg.contains("journal_seq"),
+            "{msg}"
+        );
     }
 }

@@ -71,7 +71,8 @@ impl PartialEq<&str> for Verdict {
     }
 }
 
-/// A decision as the decisions file keeps it.
+/// A decision as the decisions file keeps it. Unknown keys are accepted, as in the journal:
+/// a line that fails to parse is left out of the replay, which would lose the decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub key: String,
