@@ -1,6 +1,7 @@
 //! Annotations: the event model, label taxonomies (keymaps/ecg.toml, eeg.toml, rpm.toml) and
 //! the per-reader store (events table, provenance sidecar, journal, lock). No terminal here.
 
+pub mod config;
 pub mod event;
 pub mod reader;
 pub mod store;

@@ -244,7 +244,7 @@ fn known() -> String {
 
 /// The user's keymap file in the platform configuration directory.
 pub fn user_keymap_path() -> Option<PathBuf> {
-    super::config_dir().map(|d| d.join("keymap.toml"))
+    crate::annotations::config::user_keymap_path()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub mod adjudicate;
 pub mod annotate;
 pub mod app;
 pub mod freq;
-pub mod identity;
+pub use crate::annotations::config as identity;
 pub mod jump;
 pub mod keymap;
 pub mod notice;
@@ -71,7 +71,7 @@ pub enum TuiError {
 /// configuration directory); errors name the file and line at fault.
 pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, TuiError> {
     let keymap = Keymap::load(keymap::user_keymap_path().as_deref())?;
-    let montage_dir = config_dir().map(|d| d.join("montages"));
+    let montage_dir = crate::annotations::config::montage_dir();
     let montages = crate::dsp::montage::catalogue(montage_dir.as_deref())?;
     let mut app = App::new(rec, keymap, Theme::new(ColorMode::detect()), montages);
     // What was unusual about the file (truncated, out-of-spec header) shows until the first key.
@@ -136,7 +136,7 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
             .taxonomy()
             .to_string()
     });
-    let user_dir = config_dir().map(|d| d.join("keymaps"));
+    let user_dir = crate::annotations::config::label_keymap_dir();
     let tax = Taxonomy::choose(&choice, user_dir.as_deref()).map_err(annotate::SetupError::from)?;
     let rec_path = app.rec.path.clone();
     let paths = Paths::new(&rec_path, reader, opts.annotations_dir.as_deref());
@@ -177,8 +177,7 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
 
 /// The platform configuration directory (`~/.config/sigmark` on Linux).
 pub fn config_dir() -> Option<std::path::PathBuf> {
-    directories::ProjectDirs::from("org", "sigmark", "sigmark")
-        .map(|d| d.config_dir().to_path_buf())
+    crate::annotations::config::config_dir()
 }
 
 /// Opens the viewer full-screen on `path` until the user quits.
