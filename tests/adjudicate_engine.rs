@@ -35,7 +35,7 @@ fn table(store: &Store) -> Vec<(String, String, String)> {
     store
         .events()
         .iter()
-        .map(|e| (e.id.clone(), e.label.clone(), e.source.clone()))
+        .map(|e| (e.id.clone(), e.label.clone(), e.source.to_string()))
         .collect()
 }
 

@@ -54,7 +54,7 @@ fn re_deciding_replaces_and_a_jump_decides_the_item_under_the_cursor() {
     let table = read_table(&dir.path().join("holter.consensus.events.tsv")).unwrap();
     let rows: Vec<(String, String)> = table
         .iter()
-        .map(|e| (e.id.clone(), e.source.clone()))
+        .map(|e| (e.id.clone(), e.source.to_string()))
         .collect();
     println!("consensus: {rows:?}");
     let want = |id: &str, src: &str| (id.to_string(), src.to_string());

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::dsp::ChannelKind;
-
 /// How a label is marked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,15 +99,6 @@ pub fn shipped(name: &str) -> Option<Result<Taxonomy, TaxonomyError>> {
         .iter()
         .find(|s| s.0 == name)
         .map(|(n, text)| Taxonomy::parse(text, &Path::new("keymaps").join(format!("{n}.toml"))))
-}
-
-/// The taxonomy that suits a recording whose channels are mostly `kind`.
-pub fn guess(kind: ChannelKind) -> &'static str {
-    match kind {
-        ChannelKind::Ecg => "ecg",
-        ChannelKind::Eeg | ChannelKind::Eog | ChannelKind::Emg => "eeg",
-        _ => "rpm",
-    }
 }
 
 impl Taxonomy {

@@ -85,7 +85,7 @@ impl ViewArgs {
             None
         } else {
             Some(
-                crate::tui::reader_name(self.reader.as_deref())
+                crate::annotations::config::reader_name(self.reader.as_deref())
                     .map_err(|e| CliError::Usage(e.to_string()))?,
             )
         };

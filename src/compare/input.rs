@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::{CompareError, Mark};
-use crate::annotations::store::{read_table, COLUMNS};
+use crate::annotations::store::{read_table, sidecar_of, COLUMNS};
 
 /// Label columns of BIDS-style tables, in order of preference.
 const LABEL_COLUMNS: [&str; 3] = ["label", "trial_type", "value"];
@@ -204,13 +204,6 @@ pub fn sha256_file(path: &Path) -> Result<String, CompareError> {
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The provenance file of a table: `X.events.tsv` -> `X.events.json`.
-pub fn sidecar_path(table: &Path) -> Option<PathBuf> {
-    let name = table.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".events.tsv")?;
-    Some(table.with_file_name(format!("{stem}.events.json")))
-}
-
 /// Checks that `table` was made for the recording whose SHA-256 is `sha256`: an error when
 /// its provenance names another recording; a note (`Some`) when there is nothing to check.
 pub fn check_provenance(
@@ -219,7 +212,7 @@ pub fn check_provenance(
     sha256: &str,
 ) -> Result<Option<String>, CompareError> {
     let unchecked = |why: &str| Ok(Some(format!("{}: {why}; not checked", table.display())));
-    let Some(side) = sidecar_path(table).filter(|p| p.is_file()) else {
+    let Some(side) = sidecar_of(table).filter(|p| p.is_file()) else {
         return unchecked("no provenance file (.events.json)");
     };
     let body = std::fs::read_to_string(&side).map_err(io(&side))?;

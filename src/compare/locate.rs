@@ -76,7 +76,7 @@ pub fn from_sidecars(tables: &[Table], notes: &mut Vec<String>) -> Option<Locate
 
 /// The recording a table's provenance file names, when it lies beside the table.
 fn named(table: &Path, notes: &mut Vec<String>) -> Option<(PathBuf, PathBuf)> {
-    let side = input::sidecar_path(table).filter(|p| p.is_file())?;
+    let side = crate::annotations::store::sidecar_of(table).filter(|p| p.is_file())?;
     let json: serde_json::Value = std::fs::read_to_string(&side)
         .ok()
         .and_then(|body| serde_json::from_str(&body).ok())?;

@@ -79,6 +79,17 @@ const ECG_LEADS: [&str; 20] = [
 ];
 
 impl ChannelKind {
+    /// The shipped label keymap (`annotations::taxonomy::shipped`) that suits a recording whose
+    /// channels are mostly of this kind. Here rather than in `annotations`, which sits beside
+    /// `dsp` and so may not import `ChannelKind`.
+    pub fn taxonomy(self) -> &'static str {
+        match self {
+            ChannelKind::Ecg => "ecg",
+            ChannelKind::Eeg | ChannelKind::Eog | ChannelKind::Emg => "eeg",
+            _ => "rpm",
+        }
+    }
+
     /// The kind of a channel of a recording.
     pub fn of(channel: &Channel) -> ChannelKind {
         ChannelKind::guess(&channel.label, &channel.unit)

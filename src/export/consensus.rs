@@ -29,7 +29,7 @@ pub fn read(
             channel: e.channel,
             certainty: e.certainty.as_str().to_string(),
             note: e.note,
-            source: e.source,
+            source: e.source.as_str().to_string(),
             created: e.created,
             modified: e.modified,
         })

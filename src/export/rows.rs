@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::discover::Candidate;
 use super::{Problem, ProblemKind, Readers};
-use crate::annotations::store::{read_table, Sidecar};
+use crate::annotations::store::{read_table, sidecar_of, Sidecar};
 use crate::annotations::Taxonomy;
 use crate::formats::OpenOptions;
 use crate::signal::StartTime;
@@ -226,10 +226,7 @@ fn recording_sha256(c: &Candidate) -> std::io::Result<String> {
 }
 
 fn sidecar_sha(table: &Path, size: u64) -> Option<String> {
-    let name = table.file_name()?.to_str()?;
-    let sidecar = table.with_file_name(format!("{}.json", name.strip_suffix(".tsv")?));
-    let text = std::fs::read_to_string(sidecar).ok()?;
-    let s: Sidecar = serde_json::from_str(&text).ok()?;
+    let s = Sidecar::read(&sidecar_of(table)?).ok()?;
     let sha = s
         .recording_sha256
         .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;

@@ -2,14 +2,15 @@
 //! memory-maps the file read-only and returns a `Recording` without reading samples.
 
 pub mod edf;
-mod error;
 pub mod hdf5;
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use error::Error;
+// The readers' error lives in `signal` because `RecordingSource` (the sample-reading trait
+// every reader implements) returns it, and `signal` imports nothing above it.
+pub use crate::signal::Error;
 
 use crate::signal::Recording;
 

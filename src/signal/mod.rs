@@ -3,14 +3,14 @@
 //! All times are seconds from the first sample of the recording, as EDFlib reports them.
 //! `start` is the clock time of that first sample, its sub-second part included.
 
+mod error;
 pub mod time;
 
+pub use error::Error;
 pub use time::{StartTime, TimeError};
 
 use std::fmt;
 use std::path::PathBuf;
-
-use crate::formats::Error;
 
 /// The container format, as `sigmark info` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

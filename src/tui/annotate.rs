@@ -167,9 +167,9 @@ impl Annotating {
             created: t.clone(),
             modified: t,
             source: if self.adjudicator.is_some() {
-                "adjudicated".into()
+                crate::annotations::Source::Adjudicated
             } else {
-                String::new()
+                crate::annotations::Source::None
             },
             adjudicator: self.adjudicator.clone().unwrap_or_default(),
         }

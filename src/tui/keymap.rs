@@ -339,7 +339,7 @@ fn binding(section: Section, row: Row, text: &str, file: &Path) -> Result<Bindin
 
 /// The user's keymap file in the platform configuration directory.
 pub fn user_keymap_path() -> Option<PathBuf> {
-    super::config_dir().map(|d| d.join("keymap.toml"))
+    crate::annotations::config::user_keymap_path()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod background;
 mod feed;
 pub mod freq;
 pub mod help;
-pub mod identity;
+pub use crate::annotations::config as identity;
 pub mod input;
 pub mod jump;
 pub mod keymap;
@@ -91,7 +91,7 @@ impl TuiError {
 /// configuration directory); errors name the file and line at fault.
 pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, TuiError> {
     let keymap = Keymap::load(keymap::user_keymap_path().as_deref())?;
-    let montage_dir = config_dir().map(|d| d.join("montages"));
+    let montage_dir = crate::annotations::config::montage_dir();
     let montages = crate::dsp::montage::catalogue(montage_dir.as_deref())?;
     let mut app = App::new(rec, keymap, Theme::new(ColorMode::detect()), montages);
     // What was unusual about the file (truncated, out-of-spec header) shows until the first key.
@@ -150,12 +150,13 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
 /// Opens `reader`'s events for the app's recording (taking the lock, replaying the journal)
 /// with the chosen or guessed label keymap, and reports what was recovered.
 pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result<(), TuiError> {
-    use crate::annotations::{taxonomy, Paths, Provenance, Store, Taxonomy};
-    let choice = opts
-        .keymap
-        .clone()
-        .unwrap_or_else(|| taxonomy::guess(crate::dsp::dominant(&app.rec.channels)).to_string());
-    let user_dir = config_dir().map(|d| d.join("keymaps"));
+    use crate::annotations::{Paths, Provenance, Store, Taxonomy};
+    let choice = opts.keymap.clone().unwrap_or_else(|| {
+        crate::dsp::dominant(&app.rec.channels)
+            .taxonomy()
+            .to_string()
+    });
+    let user_dir = crate::annotations::config::label_keymap_dir();
     let tax = Taxonomy::choose(&choice, user_dir.as_deref()).map_err(annotate::SetupError::from)?;
     let rec_path = app.rec.path.clone();
     let paths = Paths::new(&rec_path, reader, opts.annotations_dir.as_deref());
@@ -197,8 +198,7 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
 
 /// The platform configuration directory (`~/.config/sigmark` on Linux).
 pub fn config_dir() -> Option<std::path::PathBuf> {
-    directories::ProjectDirs::from("org", "sigmark", "sigmark")
-        .map(|d| d.config_dir().to_path_buf())
+    crate::annotations::config::config_dir()
 }
 
 /// Opens the viewer full-screen on `path` until the user quits.

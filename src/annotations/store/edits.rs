@@ -2,7 +2,8 @@
 //! of edits made at once (accepting detected beats), and undoing or redoing a group journals
 //! each of its edits, so the journal alone replays to what the screen showed.
 
-use super::{now, set_state, Event, Store, StoreError};
+use super::journal::Action;
+use super::{now, Event, Store, StoreError};
 
 /// An edit as the undo stack keeps it: the event's state before and after.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +26,7 @@ impl Store {
     /// are journaled) as one undo step and the error is returned.
     fn edit_group(
         &mut self,
-        action: &str,
+        action: Action,
         edits: Vec<(String, Option<Event>)>,
     ) -> Result<usize, StoreError> {
         let mut done = Vec::with_capacity(edits.len());
@@ -36,7 +37,7 @@ impl Store {
                 result = Err(e);
                 break;
             }
-            set_state(&mut self.events, &id, after.clone());
+            self.events.set(&id, after.clone());
             done.push(Edit { id, before, after });
         }
         let n = done.len();
@@ -47,7 +48,7 @@ impl Store {
         result.map(|()| n)
     }
 
-    fn edit(&mut self, action: &str, id: &str, after: Option<Event>) -> Result<(), StoreError> {
+    fn edit(&mut self, action: Action, id: &str, after: Option<Event>) -> Result<(), StoreError> {
         self.edit_group(action, vec![(id.to_string(), after)])
             .map(|_| ())
     }
@@ -59,7 +60,7 @@ impl Store {
             return Ok(false);
         }
         let id = event.id.clone();
-        self.edit("add", &id, Some(event))?;
+        self.edit(Action::Add, &id, Some(event))?;
         Ok(true)
     }
 
@@ -70,7 +71,7 @@ impl Store {
             return Ok(false);
         }
         let id = event.id.clone();
-        self.edit("import", &id, Some(event))?;
+        self.edit(Action::Import, &id, Some(event))?;
         Ok(true)
     }
 
@@ -83,14 +84,14 @@ impl Store {
             .filter(|e| self.get(&e.id).is_none() && ids.insert(e.id.clone()))
             .map(|e| (e.id.clone(), Some(e)))
             .collect();
-        self.edit_group("import", edits)
+        self.edit_group(Action::Import, edits)
     }
 
     /// An event at the same place with the same label as `e` (onset, duration, label and
     /// channel equal), whatever its id: what a second copy of `e` would duplicate.
     pub fn find_same(&self, e: &Event) -> Option<&Event> {
         let from = self.first_at_or_after(e.onset);
-        self.events[from..]
+        self.events.as_slice()[from..]
             .iter()
             .take_while(|x| x.onset == e.onset)
             .find(|x| x.duration == e.duration && x.label == e.label && x.channel == e.channel)
@@ -100,7 +101,7 @@ impl Store {
         if self.get(id).is_none() {
             return Ok(false);
         }
-        self.edit("delete", id, None)?;
+        self.edit(Action::Delete, id, None)?;
         Ok(true)
     }
 
@@ -114,7 +115,7 @@ impl Store {
         }
         after.modified = now();
         let id = after.id.clone();
-        self.edit("change", &id, Some(after))?;
+        self.edit(Action::Change, &id, Some(after))?;
         Ok(true)
     }
 
@@ -148,15 +149,15 @@ impl Store {
         let mut rest = group.into_iter();
         for e in rest.by_ref() {
             let (action, old, new) = match way {
-                Way::Undo => ("undo", &e.after, &e.before),
-                Way::Redo => ("redo", &e.before, &e.after),
+                Way::Undo => (Action::Undo, &e.after, &e.before),
+                Way::Redo => (Action::Redo, &e.before, &e.after),
             };
             if let Err(err) = self.journal(action, &e.id, old.clone(), new.clone()) {
                 result = Err(err);
                 moved.push(e); // not moved: put back below
                 break;
             }
-            set_state(&mut self.events, &e.id, new.clone());
+            self.events.set(&e.id, new.clone());
             moved.push(e);
         }
         let failed = result.is_err().then(|| moved.pop()).flatten();

@@ -7,9 +7,10 @@
 
 use std::collections::HashSet;
 
+use super::decisions::Verdict;
 use super::{AdjudicateError, Choice, Decision, Item, Session, Status};
 use crate::annotations::event::now;
-use crate::annotations::{Event, Store};
+use crate::annotations::{Event, Source, Store};
 
 /// What a decision did.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,21 +38,27 @@ impl Session {
         };
         self.undo_earlier(consensus, &it)?;
         let who = self.adjudicator.clone();
-        let mut take = |e: &Option<Event>, source: &str| copy_in(consensus, e, source, &who);
+        let mut take = |e: &Option<Event>, source: Source| copy_in(consensus, e, source, &who);
         let (decision, wrote) = match choice {
-            Choice::A => ("A", vec![take(&it.a, "A")?]),
-            Choice::B => ("B", vec![take(&it.b, "B")?]),
-            Choice::Both => ("both", vec![take(&it.a, "A")?, take(&it.b, "B")?]),
-            Choice::Reject => ("reject", Vec::new()),
+            Choice::A => (Verdict::A, vec![take(&it.a, Source::A)?]),
+            Choice::B => (Verdict::B, vec![take(&it.b, Source::B)?]),
+            Choice::Both => (
+                Verdict::Both,
+                vec![take(&it.a, Source::A)?, take(&it.b, Source::B)?],
+            ),
+            Choice::Reject => (Verdict::Reject, Vec::new()),
             Choice::Edit => {
                 let src = if it.a.is_some() { &it.a } else { &it.b };
-                ("edit", vec![take(src, "adjudicated")?])
+                (Verdict::Edit, vec![take(src, Source::Adjudicated)?])
             }
         };
         let wrote: Vec<String> = wrote.into_iter().flatten().collect();
         let selected = wrote.first().cloned();
         self.record(&it.key(), decision, wrote)?;
-        Ok(Outcome { decision, selected })
+        Ok(Outcome {
+            decision: decision.as_str(),
+            selected,
+        })
     }
 
     /// Deletes from `consensus` what the item's earlier decision wrote, and any copy of the
@@ -77,9 +84,9 @@ impl Session {
             .collect();
         for (key, e) in agreed {
             if !have.contains(&e.id) {
-                copy_in(consensus, &Some(e.clone()), "both", &self.adjudicator)?;
+                copy_in(consensus, &Some(e.clone()), Source::Both, &self.adjudicator)?;
             }
-            self.record(&key, "agree", vec![e.id])?;
+            self.record(&key, Verdict::Agree, vec![e.id])?;
         }
         Ok(())
     }
@@ -87,12 +94,12 @@ impl Session {
     fn record(
         &mut self,
         key: &str,
-        decision: &str,
+        decision: Verdict,
         wrote: Vec<String>,
     ) -> Result<(), AdjudicateError> {
         let d = Decision {
             key: key.to_string(),
-            decision: decision.to_string(),
+            decision,
             adjudicator: self.adjudicator.clone(),
             time: now(),
             wrote,
@@ -108,7 +115,7 @@ impl Session {
 fn copy_in(
     consensus: &mut Store,
     e: &Option<Event>,
-    source: &str,
+    source: Source,
     adjudicator: &str,
 ) -> Result<Option<String>, AdjudicateError> {
     let Some(e) = e.clone() else { return Ok(None) };
@@ -116,7 +123,7 @@ fn copy_in(
         return Ok(Some(e.id));
     }
     let mut c = e;
-    c.source = source.into();
+    c.source = source;
     c.adjudicator = adjudicator.to_string();
     let id = c.id.clone();
     consensus.import(c)?;

@@ -19,12 +19,64 @@ use super::AdjudicateError;
 use crate::annotations::journal::{self, Appender, Damage, Line};
 use crate::annotations::store::{Paths, CONSENSUS};
 
-/// A decision as the decisions file keeps it.
+/// What the adjudicator decided about an item; the strings are the decisions file's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// The readers agreed; the event was copied without asking.
+    #[serde(rename = "agree")]
+    Agree,
+    #[serde(rename = "A")]
+    A,
+    #[serde(rename = "B")]
+    B,
+    #[serde(rename = "both")]
+    Both,
+    #[serde(rename = "reject")]
+    Reject,
+    #[serde(rename = "edit")]
+    Edit,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Agree,
+        Verdict::A,
+        Verdict::B,
+        Verdict::Both,
+        Verdict::Reject,
+        Verdict::Edit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Agree => "agree",
+            Verdict::A => "A",
+            Verdict::B => "B",
+            Verdict::Both => "both",
+            Verdict::Reject => "reject",
+            Verdict::Edit => "edit",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Verdict {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// A decision as the decisions file keeps it. Unknown keys are accepted, as in the journal:
+/// a line that fails to parse is left out of the replay, which would lose the decision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub key: String,
-    /// agree, A, B, both, reject, edit.
-    pub decision: String,
+    pub decision: Verdict,
     pub adjudicator: String,
     pub time: String,
     /// The ids of the consensus events this decision wrote: deciding the item again removes

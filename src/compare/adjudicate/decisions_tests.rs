@@ -42,7 +42,7 @@ impl JournalFile for Disk {
 fn decision(key: &str) -> Decision {
     Decision {
         key: key.into(),
-        decision: "A".into(),
+        decision: Verdict::A,
         adjudicator: "carol".into(),
         time: "t".into(),
         wrote: vec![format!("{key}-copy")],

@@ -12,7 +12,7 @@ pub mod pair;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use decisions::{Decision, DecisionLog, DecisionsRecovery};
+pub use decisions::{Decision, DecisionLog, DecisionsRecovery, Verdict};
 pub use pair::{pair, Item, Status, DEFAULT_TOLERANCE_S};
 
 use crate::annotations::reader::{check_human_reader, ReaderError};

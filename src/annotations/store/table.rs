@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::event::{Certainty, Event};
-use super::store::StoreError;
+use super::StoreError;
+use crate::annotations::event::{Certainty, Event, Source};
 
 /// Columns of the events table, in order.
 pub const COLUMNS: [&str; 10] = [
@@ -151,6 +151,7 @@ impl Columns {
             return Err("empty label".into());
         }
         let (onset, duration) = (num(self.onset, "onset")?, num(self.duration, "duration")?);
+        let source = Source::parse(&unescape(at(10)));
         if !(onset + duration).is_finite() {
             return Err("onset + duration is not a finite time".into());
         }
@@ -165,7 +166,7 @@ impl Columns {
             id: at(7).to_string(),
             created: at(8).to_string(),
             modified: at(9).to_string(),
-            source: unescape(at(10)),
+            source,
             adjudicator: unescape(at(11)),
         })
     }
@@ -248,7 +249,12 @@ pub fn table_text_with(events: &[Event], consensus: bool) -> String {
             e.modified
         );
         if consensus {
-            let _ = write!(s, "\t{}\t{}", escape(&e.source), escape(&e.adjudicator));
+            let _ = write!(
+                s,
+                "\t{}\t{}",
+                escape(e.source.as_str()),
+                escape(&e.adjudicator)
+            );
         }
         s.push('\n');
     }

@@ -1,4 +1,7 @@
 //! Errors of the format readers: each names the file, where in it, and what was expected.
+//!
+//! Defined here, below `formats`, because `RecordingSource` returns it when a reader fails to
+//! read samples; `formats::Error` is the same type.
 
 use std::path::PathBuf;
 

@@ -22,22 +22,55 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::event::Event;
-use super::store::StoreError;
+use super::StoreError;
+use crate::annotations::event::Event;
 
 /// The largest sequence number sigmark writes: 2^53 - 1, the largest integer every JSON reader
 /// holds exactly. At a million edits a second it lasts 285 years, so a larger number in a
 /// journal or sidecar was never written by sigmark and is reported as impossible.
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
-/// One line of the journal.
+/// What a journal entry did; the strings are the journal's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Add,
+    Delete,
+    Change,
+    Undo,
+    Redo,
+    /// An event copied in (accepted detections, a consensus copy).
+    Import,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Delete => "delete",
+            Action::Change => "change",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
+            Action::Import => "import",
+        }
+    }
+}
+
+impl PartialEq<&str> for Action {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// One line of the journal. Unknown keys are accepted on purpose: a line that fails to parse
+/// is damage, left out of the replay (kept only in the backup), so refusing a key a newer
+/// sigmark added would lose that edit instead of reporting a typo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,
     pub time: String,
     pub reader: String,
-    /// add, delete, change, undo, redo, import.
-    pub action: String,
+    pub action: Action,
     pub id: String,
     pub before: Option<Event>,
     pub after: Option<Event>,
@@ -270,7 +303,7 @@ pub fn repair<E>(path: &Path, found: &Replayed<E>) -> Result<Option<PathBuf>, St
         }
     }
     sync_dir(path);
-    super::store::write_atomic(path, clean)?;
+    super::write_atomic(path, clean)?;
     Ok(Some(backup))
 }
 

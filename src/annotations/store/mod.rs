@@ -11,158 +11,29 @@
 //! - `REC.READER.lock` keeps a second process from writing the same files;
 //! - a table that cannot be read is reported with its line and never overwritten.
 
-use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 use super::event::{now, Event};
-use super::journal::{self, Appender};
-pub use super::journal::{Damage, JournalEntry, Recovery};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// A file that cannot be read; `line` is 1-based (0 when not about one line).
-    #[error("{}:{line}: {detail}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        detail: String,
-    },
-    #[error("{}: {reader}'s events are open in another sigmark (process {pid} on {host}, since {since}); close it first, or remove the lock file if that process is gone", path.display())]
-    Locked {
-        path: PathBuf,
-        reader: String,
-        pid: u32,
-        host: String,
-        since: String,
-    },
-    #[error(
-        "reader name {0:?}: use letters, digits, '.', '_' or '-' (it becomes part of file names)"
-    )]
-    BadReader(String),
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// A reader name safe to put in a file name.
-pub fn check_reader(reader: &str) -> Result<(), StoreError> {
-    let ok = !reader.is_empty()
-        && reader.len() <= 64
-        && !reader.starts_with('.')
-        && reader
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(StoreError::BadReader(reader.to_string()))
-    }
-}
-
-/// The files of one reader for one recording.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paths {
-    pub events: PathBuf,
-    pub sidecar: PathBuf,
-    pub journal: PathBuf,
-    pub lock: PathBuf,
-}
-
-impl Paths {
-    /// `DIR/STEM.READER.*`, where DIR is `dir` or the recording's directory and STEM the
-    /// recording's file name without its extension.
-    pub fn new(recording: &Path, reader: &str, dir: Option<&Path>) -> Paths {
-        let stem = recording
-            .file_stem()
-            .map_or_else(|| "recording".into(), |s| s.to_string_lossy().into_owned());
-        let dir = dir
-            .map(Path::to_path_buf)
-            .or_else(|| recording.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        let f = |suffix: &str| dir.join(format!("{stem}.{reader}.{suffix}"));
-        Paths {
-            events: f("events.tsv"),
-            sidecar: f("events.json"),
-            journal: f("journal.jsonl"),
-            lock: f("lock"),
-        }
-    }
-
-    /// Readers with an events table for this recording in the same directory, except `me`.
-    pub fn other_readers(recording: &Path, me: &str, dir: Option<&Path>) -> Vec<String> {
-        let mine = Paths::new(recording, me, dir);
-        let Some(parent) = mine.events.parent() else {
-            return Vec::new();
-        };
-        let stem = recording
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        let mut out: Vec<String> = std::fs::read_dir(if parent.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            parent
-        })
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let reader = name
-                        .strip_prefix(&format!("{stem}."))?
-                        .strip_suffix(".events.tsv")?
-                        .to_string();
-                    (reader != me && check_reader(&reader).is_ok()).then_some(reader)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-        out.sort();
-        out
-    }
-}
-
-/// Provenance written beside the table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Sidecar {
-    pub recording: String,
-    pub recording_sha256: Option<String>,
-    pub recording_size: u64,
-    pub format: String,
-    pub keymap: String,
-    pub keymap_version: String,
-    pub reader: String,
-    pub sigmark_version: String,
-    pub saved: String,
-    /// The last journal entry the table includes.
-    pub journal_seq: u64,
-    pub events: usize,
-}
-
-/// What the recording is, for the sidecar.
-#[derive(Debug, Clone, Default)]
-pub struct Provenance {
-    pub recording: PathBuf,
-    pub sha256: Option<String>,
-    pub size: u64,
-    pub format: String,
-    pub keymap: String,
-    pub keymap_version: String,
-}
-
+pub mod atomic;
 mod edits;
+mod error;
+mod events;
+pub mod journal;
 mod lock;
+mod paths;
+mod sidecar;
+pub mod table;
+
 use edits::Edit;
+use error::io;
+pub use error::StoreError;
+use events::Events;
+use journal::Appender;
+pub use journal::{Action, Damage, JournalEntry, Recovery};
 pub use lock::Lock;
+pub use paths::{check_reader, sidecar_of, Paths, SIDECAR_SUFFIX, TABLE_SUFFIX};
+pub use sidecar::{Provenance, Sidecar};
 
 /// The events of one reader, in onset order, with undo and redo.
 #[derive(Debug)]
@@ -172,7 +43,7 @@ pub struct Store {
     /// Who the journal attributes edits to: the reader, or the adjudicator for the consensus.
     pub author: String,
     pub provenance: Provenance,
-    events: Vec<Event>,
+    events: Events,
     /// Each entry is one undo step: one edit, or a group (a batch import) undone at once.
     undo: Vec<Vec<Edit>>,
     redo: Vec<Vec<Edit>>,
@@ -185,8 +56,8 @@ pub struct Store {
 /// The "reader" name of the adjudicated consensus file (`REC.consensus.events.tsv`).
 pub const CONSENSUS: &str = "consensus";
 
-pub use super::atomic::{write_atomic, AtomicFile};
-pub use super::table::{escape, read_table, table_text, table_text_with, unescape, COLUMNS};
+pub use atomic::{write_atomic, AtomicFile};
+pub use table::{escape, read_table, table_text, table_text_with, unescape, COLUMNS};
 
 impl Store {
     /// Opens (or starts) `reader`'s events: takes the lock, reads the table and the sidecar,
@@ -201,22 +72,12 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(io(dir))?;
         }
         let (lock, stale_lock) = Lock::acquire(&paths.lock, reader)?;
-        let mut events = if paths.events.is_file() {
+        let mut events = Events::new(if paths.events.is_file() {
             read_table(&paths.events)?
         } else {
             Vec::new()
-        };
-        let saved_seq = if paths.sidecar.is_file() {
-            let text = std::fs::read_to_string(&paths.sidecar).map_err(io(&paths.sidecar))?;
-            let side: Sidecar = serde_json::from_str(&text).map_err(|e| StoreError::Parse {
-                path: paths.sidecar.clone(),
-                line: e.line(),
-                detail: e.to_string(),
-            })?;
-            side.journal_seq
-        } else {
-            0
-        };
+        });
+        let saved_seq = sidecar::saved_seq(&paths.sidecar)?;
         let mut recovery = Recovery {
             stale_lock,
             ..Recovery::default()
@@ -228,7 +89,6 @@ impl Store {
             saved_seq
         };
         let seq = replay(&paths.journal, saved_seq, &mut events, &mut recovery)?;
-        sort(&mut events);
         super::tmpfiles::remove_stale_near(&paths.journal);
         let journal = Appender::open(&paths.journal)?;
         let store = Store {
@@ -249,11 +109,11 @@ impl Store {
 
     /// Events in onset order.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events.as_slice()
     }
 
     pub fn get(&self, id: &str) -> Option<&Event> {
-        self.events.iter().find(|e| e.id == id)
+        self.events.get(id)
     }
 
     /// A number that changes with every edit (the journal's sequence number).
@@ -275,13 +135,13 @@ impl Store {
 
     /// Index of the first event whose onset is at or after `t`.
     pub fn first_at_or_after(&self, t: f64) -> usize {
-        self.events.partition_point(|e| e.onset < t)
+        self.events.as_slice().partition_point(|e| e.onset < t)
     }
 
     /// Appends one entry to the journal and makes it durable.
     fn journal(
         &mut self,
-        action: &str,
+        action: Action,
         id: &str,
         before: Option<Event>,
         after: Option<Event>,
@@ -303,7 +163,7 @@ impl Store {
             seq,
             time: now(),
             reader: self.author.clone(),
-            action: action.to_string(),
+            action,
             id: id.to_string(),
             before,
             after,
@@ -331,32 +191,10 @@ impl Store {
         let consensus = self.reader == CONSENSUS;
         write_atomic(
             &self.paths.events,
-            table_text_with(&self.events, consensus).as_bytes(),
+            table_text_with(self.events.as_slice(), consensus).as_bytes(),
         )?;
-        let p = &self.provenance;
-        let side = Sidecar {
-            recording: p
-                .recording
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            recording_sha256: p.sha256.clone(),
-            recording_size: p.size,
-            format: p.format.clone(),
-            keymap: p.keymap.clone(),
-            keymap_version: p.keymap_version.clone(),
-            reader: self.reader.clone(),
-            sigmark_version: env!("CARGO_PKG_VERSION").to_string(),
-            saved: now(),
-            journal_seq: self.seq,
-            events: self.events.len(),
-        };
-        let mut json = serde_json::to_string_pretty(&side).map_err(|e| StoreError::Parse {
-            path: self.paths.sidecar.clone(),
-            line: 0,
-            detail: e.to_string(),
-        })?;
-        json.push('\n');
-        write_atomic(&self.paths.sidecar, json.as_bytes())?;
+        let side = Sidecar::new(&self.provenance, &self.reader, self.seq, self.events.len());
+        side.write(&self.paths.sidecar)?;
         self.saved_seq = self.seq;
         Ok(())
     }
@@ -367,7 +205,7 @@ impl Store {
 fn replay(
     path: &Path,
     saved_seq: u64,
-    events: &mut Vec<Event>,
+    events: &mut Events,
     recovery: &mut Recovery,
 ) -> Result<u64, StoreError> {
     let found = journal::read(path)?;
@@ -375,7 +213,7 @@ fn replay(
     for entry in &found.entries {
         seq = seq.max(entry.seq);
         if entry.seq > saved_seq {
-            set_state(events, &entry.id, entry.after.clone());
+            events.set(&entry.id, entry.after.clone());
             recovery.replayed += 1;
         }
     }
@@ -385,21 +223,6 @@ fn replay(
     Ok(seq)
 }
 
-/// Sets event `id` to `state` (None removes it), keeping onset order.
-fn set_state(events: &mut Vec<Event>, id: &str, state: Option<Event>) {
-    if let Some(i) = events.iter().position(|e| e.id == id) {
-        events.remove(i);
-    }
-    if let Some(e) = state {
-        let at = events.partition_point(|x| (x.onset, x.id.as_str()) < (e.onset, e.id.as_str()));
-        events.insert(at, e);
-    }
-}
-
-fn sort(events: &mut [Event]) {
-    events.sort_by(|a, b| a.onset.total_cmp(&b.onset).then_with(|| a.id.cmp(&b.id)));
-}
-
 /// Reads another reader's table for display (read-only, no lock).
 pub fn read_other(
     recording: &Path,
@@ -407,9 +230,7 @@ pub fn read_other(
     dir: Option<&Path>,
 ) -> Result<Vec<Event>, StoreError> {
     let p = Paths::new(recording, reader, dir);
-    let mut ev = read_table(&p.events)?;
-    sort(&mut ev);
-    Ok(ev)
+    Ok(Events::new(read_table(&p.events)?).into_vec())
 }
 
 #[cfg(test)]
@@ -477,6 +298,56 @@ mod tests {
         let (s, rec) = open(d.path());
         assert_eq!(rec.replayed, 0);
         assert_eq!(s.events(), table.as_slice());
+    }
+
+    /// `get` (hash + binary search) agrees with a scan, for every id present and gone.
+    fn check_get(s: &Store, gone: &[&str]) {
+        for e in s.events() {
+            assert_eq!(s.get(&e.id), Some(e), "get({})", e.id);
+        }
+        for id in gone {
+            let scan = s.events().iter().find(|e| e.id == *id);
+            assert_eq!(
+                s.get(id),
+                scan,
+                "get({id}) of an id not in {:?}",
+                s.events()
+            );
+        }
+    }
+
+    #[test]
+    fn get_finds_by_id_after_add_delete_undo_and_change() {
+        let d = tempfile::tempdir().unwrap();
+        let (mut s, _) = open(d.path());
+        let (a, b, c) = (ev(5.0, "PVC"), ev(5.0, "PAC"), ev(1.0, "AF"));
+        for e in [&a, &b, &c] {
+            s.add(e.clone()).unwrap();
+        }
+        check_get(&s, &["nope"]);
+        s.delete(&b.id).unwrap();
+        check_get(&s, &[&b.id]);
+        s.undo().unwrap();
+        check_get(&s, &[]);
+        assert!(s.get(&b.id).is_some());
+        let mut moved = a.clone();
+        moved.onset = 0.5; // replaces a at a new place in the order
+        s.change(moved).unwrap();
+        check_get(&s, &[]);
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(0.5));
+        s.undo().unwrap();
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(5.0));
+        s.redo().unwrap();
+        s.delete(&c.id).unwrap();
+        check_get(&s, &[&c.id]);
+        let seen: Vec<f64> = s.events().iter().map(|e| e.onset).collect();
+        println!("after the edits: {seen:?}");
+        std::mem::forget(s); // unsaved: the journal replays on open
+        std::fs::remove_file(d.path().join("rec.alice.lock")).unwrap();
+        let (s, rec) = open(d.path());
+        assert!(rec.replayed > 0);
+        check_get(&s, &[&c.id]);
+        assert_eq!(s.get(&a.id).map(|e| e.onset), Some(0.5));
     }
 
     #[test]

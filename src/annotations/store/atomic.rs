@@ -10,7 +10,7 @@ use std::fs::{File, Permissions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::store::StoreError;
+use super::StoreError;
 
 /// A file being written under a temporary name in its target's directory; dropped without
 /// `commit` (on any error), the temporary file is removed and the target is untouched.

@@ -1,3 +1,7 @@
+//! sigmark's configuration: the directories it reads from (`config_dir` and the files and
+//! folders in it) and who is reading. Here, below the viewer, so the CLI and the viewer ask
+//! one module, and the reader's name is settled without a terminal.
+//!
 //! Who is reading: `--reader`, else `$SIGMARK_READER`, else `reader = "..."` in the
 //! configuration file, else the login name (`$USER`, `$LOGNAME`, then the operating system's
 //! account database, so containers, `su` and cron, where the variables are unset, still have
@@ -24,9 +28,30 @@ pub enum IdentityError {
     },
 }
 
+/// The user's configuration directory (`~/.config/sigmark` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "sigmark", "sigmark")
+        .map(|d| d.config_dir().to_path_buf())
+}
+
 /// The configuration file (`~/.config/sigmark/config.toml` on Linux).
 pub fn config_file() -> Option<PathBuf> {
-    super::config_dir().map(|d| d.join("config.toml"))
+    config_dir().map(|d| d.join("config.toml"))
+}
+
+/// The user's viewer keymap, patching the shipped one.
+pub fn user_keymap_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("keymap.toml"))
+}
+
+/// The user's montage files.
+pub fn montage_dir() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("montages"))
+}
+
+/// The user's label keymaps (taxonomies).
+pub fn label_keymap_dir() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("keymaps"))
 }
 
 /// The reader's name, from the first source that gives one.
@@ -150,6 +175,24 @@ fn uid_text() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_user_file_lives_in_the_one_config_dir() {
+        let Some(dir) = config_dir() else {
+            println!("no home directory here: nothing to compare");
+            return;
+        };
+        let paths = [
+            config_file(),
+            user_keymap_path(),
+            montage_dir(),
+            label_keymap_dir(),
+        ];
+        println!("{dir:?}: {paths:?}");
+        for p in paths {
+            assert_eq!(p.as_deref().and_then(|p| p.parent()), Some(dir.as_path()));
+        }
+    }
 
     #[test]
     fn the_account_database_names_this_process() {
