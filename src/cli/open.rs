@@ -63,7 +63,7 @@ impl ViewArgs {
     ) -> Result<crate::tui::Options, CliError> {
         let at_s = match &self.at {
             Some(t) => Some(
-                crate::tui::view::parse_time_within(t, start_of_day, duration_s)
+                crate::signal::time::parse_time_within(t, start_of_day, duration_s)
                     .map_err(|e| CliError::Usage(format!("--at: {e}")))?,
             ),
             None => None,
