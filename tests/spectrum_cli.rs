@@ -1,22 +1,12 @@
 //! `sigmark spectrum` and `sigmark detect beats` end to end, on the demo recordings.
 
+mod common;
+
+use common::cli::{sigmark, Run};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 use sigmark::dsp::spectrum::{Welch, WelchSpec};
-
-fn sigmark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn demo(name: &str) -> String {
     let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,7 +36,12 @@ fn spectrum_json_has_the_documented_keys_and_the_library_values() {
         "--duration",
         "20",
     ];
-    let (code, out, err) = sigmark(&[&args[..], &["--json"]].concat());
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&[&args[..], &["--json"]].concat());
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     for key in [
@@ -103,7 +98,12 @@ fn spectrum_json_has_the_documented_keys_and_the_library_values() {
 #[test]
 fn spectrum_csv_text_and_options() {
     let eeg = demo("demo_eeg.bdf");
-    let (code, out, err) = sigmark(&[
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&[
         "spectrum",
         &eeg,
         "-c",
@@ -143,7 +143,12 @@ fn spectrum_csv_text_and_options() {
         "seizure rhythm at T3: {peak:?}"
     );
 
-    let (code, out, err) = sigmark(&["spectrum", &eeg, "-c", "EEG O2", "--duration", "60"]);
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&["spectrum", &eeg, "-c", "EEG O2", "--duration", "60"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("channel     EEG O2 (uV, 256 Hz)"), "{out}");
     assert!(out.contains("segments averaged"));
@@ -151,7 +156,12 @@ fn spectrum_csv_text_and_options() {
     assert!(out.contains("dominant    "));
 
     // A segment longer than the window is shortened, as SciPy shortens it, and said so.
-    let (code, out, err) = sigmark(&[
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&[
         "spectrum",
         &eeg,
         "-c",
@@ -188,15 +198,23 @@ fn spectrum_errors_name_the_problem() {
         (&["-c", "0", "--segment", "NaN"], "--segment NaN"),
     ];
     for (extra, message) in cases {
-        let (code, _, err) = sigmark(&[&["spectrum", &eeg][..], extra].concat());
+        let Run {
+            code, stderr: err, ..
+        } = sigmark(&[&["spectrum", &eeg][..], extra].concat());
         assert_eq!(code, 2, "{extra:?}: {err}");
         assert!(err.contains(message), "{extra:?}: {err}");
     }
-    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--json", "--csv"]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["spectrum", &eeg, "-c", "0", "--json", "--csv"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--detrend", "linear"]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["spectrum", &eeg, "-c", "0", "--detrend", "linear"]);
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = sigmark(&["spectrum", "/no/such/file.edf", "-c", "0"]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["spectrum", "/no/such/file.edf", "-c", "0"]);
     assert_eq!(code, 1, "{err}");
 }
 
@@ -206,7 +224,12 @@ const HEADER: &str =
 #[test]
 fn detect_beats_writes_an_events_table() {
     let ecg = demo("demo_ecg.edf");
-    let (code, out, err) = sigmark(&["detect", "beats", &ecg]);
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&["detect", "beats", &ecg]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], HEADER);
@@ -251,7 +274,12 @@ fn detect_beats_writes_an_events_table() {
     let path = dir.path().join("demo.beats.events.tsv");
     std::fs::write(&path, "old contents\n").unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, stdout, err) = sigmark(&["detect", "beats", &ecg, "--out", &p]);
+    let Run {
+        code,
+        stdout,
+        stderr: err,
+        ..
+    } = sigmark(&["detect", "beats", &ecg, "--out", &p]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(stdout, "");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), out);
@@ -261,7 +289,12 @@ fn detect_beats_writes_an_events_table() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let (code, out, err) = sigmark(&["detect", "beats", &ecg, "--channel", "ECG V5"]);
+    let Run {
+        code,
+        stdout: out,
+        stderr: err,
+        ..
+    } = sigmark(&["detect", "beats", &ecg, "--channel", "ECG V5"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().nth(1).unwrap().contains("\tECG V5\t"));
 }
@@ -269,20 +302,28 @@ fn detect_beats_writes_an_events_table() {
 #[test]
 fn detect_beats_errors_name_the_problem() {
     let eeg = demo("demo_eeg.bdf");
-    let (code, _, err) = sigmark(&["detect", "beats", &eeg]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["detect", "beats", &eeg]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no channel looks like ECG"), "{err}");
     assert!(err.contains("EEG Fp1"), "{err}");
     let ecg = demo("demo_ecg.edf");
-    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "-c", "MLII"]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["detect", "beats", &ecg, "-c", "MLII"]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("channels are: ECG I, ECG II, ECG V1, ECG V5"),
         "{err}"
     );
-    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "--out", "/no/such/dir/x.tsv"]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["detect", "beats", &ecg, "--out", "/no/such/dir/x.tsv"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("/no/such/dir/x.tsv"), "{err}");
-    let (code, _, err) = sigmark(&["detect", "everything", &ecg]);
+    let Run {
+        code, stderr: err, ..
+    } = sigmark(&["detect", "everything", &ecg]);
     assert_eq!(code, 2, "{err}");
 }
