@@ -3,7 +3,6 @@
 mod common;
 
 use common::cli::{sigmark, Run};
-
 use sigmark::formats::edf::writer::Plus;
 
 fn temp_file(bytes: &[u8], name: &str) -> (tempfile::TempDir, String) {

@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::cli::{sigmark, Run};
 use std::path::{Path, PathBuf};
 
+use common::cli::{sigmark, Run};
 use serde_json::Value;
 use sigmark::compare::beat::{self, Class};
 use sigmark::compare::event::{self, merge, split, widen};

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::cli::{sigmark, Run};
 use std::path::{Path, PathBuf};
 
+use common::cli::{sigmark, Run};
 use serde_json::Value;
 use sigmark::compare::input;
 

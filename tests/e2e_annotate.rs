@@ -37,7 +37,7 @@ fn setup() -> (tempfile::TempDir, PathBuf, String) {
     let cmd = format!(
         "env NO_COLOR=1 XDG_CONFIG_HOME={d} XDG_DATA_HOME={d} HOME={d} {bin} open {rec} --reader kim --keymap ecg",
         d = dir.path().display(),
-        bin = env!("CARGO_BIN_EXE_sigmark"),
+        bin = common::cli::bin(),
         rec = rec.display()
     );
     (dir, rec, cmd)

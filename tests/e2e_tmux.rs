@@ -66,7 +66,7 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("day.edf");
     write_day(&file);
-    let bin = env!("CARGO_BIN_EXE_sigmark");
+    let bin = common::cli::bin();
     let tmux = Tmux::new("e2e");
     let cmd = format!(
         "env NO_COLOR=1 SIGMARK_READER=e2e XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} open {file}",

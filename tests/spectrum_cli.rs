@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::cli::{sigmark, Run};
 use std::path::{Path, PathBuf};
 
+use common::cli::{sigmark, Run};
 use serde_json::Value;
 use sigmark::dsp::spectrum::{Welch, WelchSpec};
 
