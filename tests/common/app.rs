@@ -27,12 +27,21 @@ pub struct AppBuilder {
     private_copy: bool,
     /// Write alice's and bob's tables beside the copy (tests/common/adjudication.rs).
     two_readers: bool,
+    /// Open the recording where it is, even when marking (the test owns its directory).
+    in_place: bool,
 }
 
 /// The app and the directory its files live in (removed when dropped).
 pub struct TestApp {
     pub app: App,
     pub dir: Option<tempfile::TempDir>,
+}
+
+/// What a test prints when it expected a refusal and got an app.
+impl std::fmt::Debug for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TestApp({})", self.app.rec.path.display())
+    }
 }
 
 impl Deref for TestApp {
@@ -85,6 +94,19 @@ impl AppBuilder {
         self
     }
 
+    /// Marking on the recording where it is, not on a copy: for tests that look at the files
+    /// beside it or open it twice.
+    pub fn in_place(mut self) -> AppBuilder {
+        self.in_place = true;
+        self
+    }
+
+    /// Other readers' events shown read-only (readers are blinded to each other otherwise).
+    pub fn show_readers(mut self) -> AppBuilder {
+        self.opts.show_readers = true;
+        self
+    }
+
     /// Window length and cursor, seconds.
     pub fn span(mut self, span_s: f64) -> AppBuilder {
         self.opts.span_s = Some(span_s);
@@ -110,26 +132,35 @@ impl AppBuilder {
 
     /// Opens the app (no colour, the shipped keymap), the overview built.
     pub fn build(self) -> TestApp {
-        let (path, dir) = if self.private_copy || self.two_readers {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let path = if self.two_readers {
-                super::adjudication::two_readers(dir.path())
-            } else {
-                let name = self.recording.file_name().expect("recording file name");
-                let to = dir.path().join(name);
-                std::fs::copy(&self.recording, &to).expect("copy the recording");
-                to
-            };
-            (path, Some(dir))
-        } else {
-            (self.recording.clone(), None)
-        };
+        self.try_build().expect("build the app")
+    }
+
+    /// As `build`, but what `tui::build_app` refuses (a taken lock, a bad keymap) is returned.
+    pub fn try_build(self) -> Result<TestApp, tui::TuiError> {
+        let (path, dir) = self.recording_to_open();
         let rec = sigmark::open(&path).expect("open the recording");
-        let mut app = tui::build_app(rec, &self.opts).expect("build the app");
+        let mut app = tui::build_app(rec, &self.opts)?;
         app.theme = Theme::new(ColorMode::NoColor);
         app.keymap = tui::Keymap::shipped().expect("shipped keymap");
         app.wait_for_pyramid();
-        TestApp { app, dir }
+        Ok(TestApp { app, dir })
+    }
+
+    /// The recording itself, or a copy in a fresh directory (with the two readers' tables).
+    fn recording_to_open(&self) -> (PathBuf, Option<tempfile::TempDir>) {
+        if self.in_place || !(self.private_copy || self.two_readers) {
+            return (self.recording.clone(), None);
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = if self.two_readers {
+            super::adjudication::two_readers(dir.path())
+        } else {
+            let name = self.recording.file_name().expect("recording file name");
+            let to = dir.path().join(name);
+            std::fs::copy(&self.recording, &to).expect("copy the recording");
+            to
+        };
+        (path, Some(dir))
     }
 }
 
