@@ -6,38 +6,28 @@ mod common;
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
 use sigmark::dsp::{montage, ChannelKind, FilterSpec, Montage};
 use sigmark::formats::edf::writer::Plus;
 use sigmark::tui::render::{self, lane_columns};
-use sigmark::tui::{App, ColorMode, Keymap, Theme};
+use sigmark::tui::App;
+
+use common::app::{frame_text, AppBuilder, TestApp};
 
 fn demo(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("recordings")
-        .join(name)
+    common::app::demo(name)
 }
 
-fn app_for(rec: sigmark::Recording, montages: Vec<Montage>) -> App {
-    let mut app = App::new(
-        rec,
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        montages,
-    );
-    app.reader = "tester".into();
-    app.wait_for_pyramid();
-    app
+/// The viewer (view only, shown as reader "tester") over `rec` with the montage catalogue `montages`.
+fn app_for(rec: sigmark::Recording, montages: Vec<Montage>) -> TestApp {
+    AppBuilder::recording(rec)
+        .montages(montages)
+        .shown_as("tester")
+        .build()
 }
 
-fn app(name: &str) -> App {
-    app_for(
-        sigmark::open(demo(name)).unwrap(),
-        montage::shipped().unwrap(),
-    )
+/// The viewer (view only, shown as reader "tester") over a demo recording.
+fn app(name: &str) -> TestApp {
+    AppBuilder::demo(name).shown_as("tester").build()
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -52,20 +42,7 @@ fn keys(app: &mut App, text: &str) {
 
 /// The frame as text, one line per row, trailing blanks trimmed.
 fn frame(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| render::draw(f, app)).unwrap();
-    text_of(term.backend().buffer())
-}
-
-fn text_of(buf: &Buffer) -> String {
-    let a = buf.area;
-    (a.y..a.y + a.height)
-        .map(|y| {
-            let line: String = (a.x..a.x + a.width).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    frame_text(app, w, h)
 }
 
 #[test]
@@ -133,15 +110,12 @@ fn every_size_draws_without_panicking() {
     let mut app = app("demo_eeg.bdf");
     for w in (1..=140).step_by(7) {
         for h in (1..=60).step_by(3) {
-            let area = Rect::new(0, 0, w, h);
-            let mut buf = Buffer::empty(area);
-            render::draw_buffer(&mut buf, area, &mut app);
+            frame_text(&mut app, w, h);
         }
     }
     keys(&mut app, "?");
     for (w, h) in [(32, 8), (33, 9), (200, 10), (40, 200)] {
-        let area = Rect::new(0, 0, w, h);
-        render::draw_buffer(&mut Buffer::empty(area), area, &mut app);
+        frame_text(&mut app, w, h);
     }
 }
 
@@ -547,6 +521,6 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
     );
 }
 
-fn app_for_demo_ecg() -> App {
+fn app_for_demo_ecg() -> TestApp {
     app("demo_ecg.edf")
 }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use sigmark::dsp::Montage;
 use sigmark::tui::{self, render, App, ColorMode, Options, Theme};
+use sigmark::Recording;
 
 /// A demo recording under `recordings/`.
 pub fn demo(name: &str) -> PathBuf {
@@ -29,6 +31,12 @@ pub struct AppBuilder {
     two_readers: bool,
     /// Open the recording where it is, even when marking (the test owns its directory).
     in_place: bool,
+    /// A recording made in memory (tests/common/mod.rs), instead of the file.
+    made: Option<Recording>,
+    /// The montage catalogue instead of the shipped one (view only).
+    montages: Option<Vec<Montage>>,
+    /// The reader name the status line shows, without opening a store.
+    shown_as: Option<String>,
 }
 
 /// The app and the directory its files live in (removed when dropped).
@@ -70,6 +78,15 @@ impl AppBuilder {
         }
     }
 
+    /// A recording made in memory, e.g. `common::open(common::bytes(&spec))`.
+    pub fn recording(rec: Recording) -> AppBuilder {
+        AppBuilder {
+            recording: rec.path.clone(),
+            made: Some(rec),
+            ..AppBuilder::default()
+        }
+    }
+
     /// Marking as `reader` (on a private copy of the recording unless `annotations_dir`).
     pub fn reader(mut self, reader: &str) -> AppBuilder {
         self.opts.reader = Some(reader.into());
@@ -107,6 +124,24 @@ impl AppBuilder {
         self
     }
 
+    /// Viewing with this montage catalogue instead of the shipped one (`Vec::new()`: as
+    /// recorded only), e.g. to add a user montage.
+    pub fn montages(mut self, list: Vec<Montage>) -> AppBuilder {
+        self.montages = Some(list);
+        self
+    }
+
+    /// The status line names `reader`, with nothing marked (no store is opened).
+    pub fn shown_as(mut self, reader: &str) -> AppBuilder {
+        self.shown_as = Some(reader.into());
+        self
+    }
+
+    pub fn mouse(mut self) -> AppBuilder {
+        self.opts.mouse = true;
+        self
+    }
+
     /// Window length and cursor, seconds.
     pub fn span(mut self, span_s: f64) -> AppBuilder {
         self.opts.span_s = Some(span_s);
@@ -136,19 +171,48 @@ impl AppBuilder {
     }
 
     /// As `build`, but what `tui::build_app` refuses (a taken lock, a bad keymap) is returned.
-    pub fn try_build(self) -> Result<TestApp, tui::TuiError> {
+    pub fn try_build(mut self) -> Result<TestApp, tui::TuiError> {
         let (path, dir) = self.recording_to_open();
-        let rec = sigmark::open(&path).expect("open the recording");
-        let mut app = tui::build_app(rec, &self.opts)?;
+        let rec = match self.made.take() {
+            Some(rec) => rec,
+            None => sigmark::open(&path).expect("open the recording"),
+        };
+        let mut app = match self.montages.take() {
+            Some(list) => self.viewer(rec, list),
+            None => tui::build_app(rec, &self.opts)?,
+        };
         app.theme = Theme::new(ColorMode::NoColor);
         app.keymap = tui::Keymap::shipped().expect("shipped keymap");
+        if let Some(name) = &self.shown_as {
+            app.reader = name.clone();
+        }
         app.wait_for_pyramid();
         Ok(TestApp { app, dir })
     }
 
+    /// The viewer over a montage catalogue of the test's own: what `build_app` does when
+    /// viewing, with `list` for the catalogue it would load.
+    fn viewer(&self, rec: Recording, list: Vec<Montage>) -> App {
+        let o = &self.opts;
+        assert!(
+            o.reader.is_none() && o.compare.is_none() && o.montage.is_none(),
+            "a montage catalogue of its own is for viewing only"
+        );
+        let keymap = tui::Keymap::shipped().expect("shipped keymap");
+        let mut app = App::new(rec, keymap, Theme::new(ColorMode::NoColor), list);
+        if let Some(span) = o.span_s {
+            app.view.set_span(span);
+        }
+        if let Some(t) = o.at_s {
+            app.view.jump(t);
+        }
+        app.mouse = o.mouse;
+        app
+    }
+
     /// The recording itself, or a copy in a fresh directory (with the two readers' tables).
     fn recording_to_open(&self) -> (PathBuf, Option<tempfile::TempDir>) {
-        if self.in_place || !(self.private_copy || self.two_readers) {
+        if self.in_place || self.made.is_some() || !(self.private_copy || self.two_readers) {
             return (self.recording.clone(), None);
         }
         let dir = tempfile::tempdir().expect("temp dir");
