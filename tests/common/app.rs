@@ -153,6 +153,17 @@ impl AppBuilder {
         self
     }
 
+    /// Adjudicating reader `a` against reader `b` (as `reader`, or `adjudicator` if given).
+    pub fn compare(mut self, a: &str, b: &str) -> AppBuilder {
+        self.opts.compare = Some((a.into(), b.into()));
+        self
+    }
+
+    pub fn adjudicator(mut self, name: &str) -> AppBuilder {
+        self.opts.adjudicator = Some(name.into());
+        self
+    }
+
     /// Adjudicating alice against bob as carol, over the demo ECG copied as holter.edf with
     /// the tables of tests/common/adjudication.rs.
     pub fn adjudicating() -> AppBuilder {
