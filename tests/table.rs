@@ -8,11 +8,12 @@ mod common;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use common::app::{AppBuilder, TestApp};
 use common::cli::Cli;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sigmark::annotations::store::{self, read_table, write_atomic};
 use sigmark::annotations::{Paths, Provenance, Store};
-use sigmark::tui::{self, App, ColorMode, Keymap, Options, Theme};
+use sigmark::tui::App;
 
 const HEADER: &str =
     "onset\tduration\tlabel\tchannel\tcertainty\tnote\treader\tid\tcreated\tmodified";
@@ -31,20 +32,12 @@ fn copy_demo(dir: &Path) -> PathBuf {
     dst
 }
 
-fn app(rec: &Path, reader: &str) -> App {
-    let mut app = App::new(
-        sigmark::open(rec).unwrap(),
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        sigmark::dsp::montage::shipped().unwrap(),
-    );
-    let opts = Options {
-        reader: Some(reader.into()),
-        keymap: Some("ecg".into()),
-        ..Options::default()
-    };
-    tui::attach_annotations(&mut app, reader, &opts).unwrap();
-    app
+fn app(rec: &Path, reader: &str) -> TestApp {
+    AppBuilder::file(rec)
+        .reader(reader)
+        .labels("ecg")
+        .in_place()
+        .build()
 }
 
 fn key(app: &mut App, code: KeyCode, m: KeyModifiers) {
