@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::app::{frame_text, press, press_all, type_text, AppBuilder, TestApp};
-use sigmark::annotations::{store, Certainty, Taxonomy};
+use sigmark::annotations::{store, Certainty, Event, Taxonomy};
 use sigmark::tui::App;
 
 /// A copy of a demo recording in a temp dir (the reader's files go beside it).
@@ -43,48 +43,73 @@ fn points_intervals_undo_redo_and_files_round_trip() {
         "ecg",
         "guessed from the channels"
     );
+    mark_a_point_an_interval_and_one_by_mark_in(&mut app);
+    undo_all_three_and_redo_them(&mut app);
+    edit_the_af_then_undo(&mut app);
+    // Save, reopen: the table, the sidecar and the journal say the same.
+    press(&mut app, "ctrl-s");
+    let saved = app.annot.as_ref().unwrap().store.events().to_vec();
+    drop(app);
+    assert_the_files_hold(dir.path(), &saved, before.len() as u64);
+    let app = open(&rec, "alice");
+    assert_eq!(app.annot.as_ref().unwrap().store.events(), saved.as_slice());
+    assert_eq!(
+        std::fs::read(&rec).unwrap(),
+        before,
+        "the recording is never written"
+    );
+}
+
+/// A PVC at the cursor, an AF opened and closed by its key, a Pause by mark in + label key.
+fn mark_a_point_an_interval_and_one_by_mark_in(app: &mut TestApp) {
     app.view.jump(35.858);
-    type_text(&mut app, "v"); // PVC at the cursor
+    type_text(app, "v"); // PVC at the cursor
     app.view.jump(200.0);
-    type_text(&mut app, "2"); // AF opens
+    type_text(app, "2"); // AF opens
     assert!(app.annot.as_ref().unwrap().open.is_some());
     app.view.jump(290.0);
-    type_text(&mut app, "2"); // and closes
+    type_text(app, "2"); // and closes
     app.view.jump(380.0);
-    type_text(&mut app, "i");
+    type_text(app, "i");
     app.view.jump(383.0);
-    type_text(&mut app, "7"); // Pause by mark in + label key
+    type_text(app, "7"); // Pause by mark in + label key
     assert_eq!(
-        events(&app),
+        events(app),
         vec![
             (35.858, 0.0, "PVC".into()),
             (200.0, 90.0, "AF".into()),
             (380.0, 3.0, "Pause".into())
         ]
     );
-    // Undo all three, redo one.
-    type_text(&mut app, "uuu");
-    assert!(events(&app).is_empty());
-    press(&mut app, "ctrl-r");
-    assert_eq!(events(&app), vec![(35.858, 0.0, "PVC".into())]);
-    press(&mut app, "ctrl-r");
-    press(&mut app, "ctrl-r");
-    assert_eq!(events(&app).len(), 3);
-    // Select by next/previous, relabel, note, certainty, move, resize, delete.
+}
+
+/// Undo all three, redo one, then the other two.
+fn undo_all_three_and_redo_them(app: &mut TestApp) {
+    type_text(app, "uuu");
+    assert!(events(app).is_empty());
+    press(app, "ctrl-r");
+    assert_eq!(events(app), vec![(35.858, 0.0, "PVC".into())]);
+    press(app, "ctrl-r");
+    press(app, "ctrl-r");
+    assert_eq!(events(app).len(), 3);
+}
+
+/// Select by next/previous, relabel, note, certainty, move, resize, delete; undo each.
+fn edit_the_af_then_undo(app: &mut TestApp) {
     app.view.go_start();
-    type_text(&mut app, ".");
+    type_text(app, ".");
     assert_eq!(app.view.cursor_s, 35.858);
-    type_text(&mut app, ".");
+    type_text(app, ".");
     assert_eq!(
         app.annot.as_ref().unwrap().selected_event().unwrap().label,
         "AF"
     );
-    type_text(&mut app, "l3"); // AF -> AFL
-    assert_eq!(events(&app)[1].2, "AFL");
-    type_text(&mut app, "n");
-    type_text(&mut app, "coarse F waves");
-    press(&mut app, "enter");
-    type_text(&mut app, "p");
+    type_text(app, "l3"); // AF -> AFL
+    assert_eq!(events(app)[1].2, "AFL");
+    type_text(app, "n");
+    type_text(app, "coarse F waves");
+    press(app, "enter");
+    type_text(app, "p");
     let e = app
         .annot
         .as_ref()
@@ -97,7 +122,7 @@ fn points_intervals_undo_redo_and_files_round_trip() {
         ("coarse F waves", Certainty::Possible)
     );
     let span = app.view.span_s;
-    type_text(&mut app, ">}");
+    type_text(app, ">}");
     let e2 = app
         .annot
         .as_ref()
@@ -110,40 +135,31 @@ fn points_intervals_undo_redo_and_files_round_trip() {
             && (e2.duration - (90.0 + span / 50.0)).abs() < 1e-6,
         "{e2:?}"
     );
-    type_text(&mut app, "u");
-    press(&mut app, "delete");
+    type_text(app, "u");
+    press(app, "delete");
     assert_eq!(
-        events(&app)
-            .iter()
-            .map(|e| e.2.as_str())
-            .collect::<Vec<_>>(),
+        events(app).iter().map(|e| e.2.as_str()).collect::<Vec<_>>(),
         vec!["PVC", "Pause"]
     );
-    type_text(&mut app, "u");
-    assert_eq!(events(&app).len(), 3);
-    // Save, reopen: the table, the sidecar and the journal say the same.
-    press(&mut app, "ctrl-s");
-    let saved = app.annot.as_ref().unwrap().store.events().to_vec();
-    drop(app);
-    let table = store::read_table(&dir.path().join("demo_ecg.alice.events.tsv")).unwrap();
+    type_text(app, "u");
+    assert_eq!(events(app).len(), 3);
+}
+
+/// The table is what was saved; the sidecar names the keymap, reader, count and size; every
+/// edit is journaled.
+fn assert_the_files_hold(dir: &Path, saved: &[Event], recording_size: u64) {
+    let table = store::read_table(&dir.join("demo_ecg.alice.events.tsv")).unwrap();
     assert_eq!(table, saved);
     let side: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("demo_ecg.alice.events.json")).unwrap(),
+        &std::fs::read_to_string(dir.join("demo_ecg.alice.events.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(side["keymap"], "ecg");
     assert_eq!(side["reader"], "alice");
     assert_eq!(side["events"], 3);
-    assert_eq!(side["recording_size"], before.len() as u64);
-    let journal = std::fs::read_to_string(dir.path().join("demo_ecg.alice.journal.jsonl")).unwrap();
+    assert_eq!(side["recording_size"], recording_size);
+    let journal = std::fs::read_to_string(dir.join("demo_ecg.alice.journal.jsonl")).unwrap();
     assert!(journal.lines().count() >= 15, "every edit is journaled");
-    let app = open(&rec, "alice");
-    assert_eq!(app.annot.as_ref().unwrap().store.events(), saved.as_slice());
-    assert_eq!(
-        std::fs::read(&rec).unwrap(),
-        before,
-        "the recording is never written"
-    );
 }
 
 #[test]
