@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::{sigmark, Run};
+use common::cli::sigmark;
 use sigmark::formats::edf::writer::Plus;
 
 fn temp_file(bytes: &[u8], name: &str) -> (tempfile::TempDir, String) {
@@ -19,12 +19,7 @@ fn info_json_has_the_documented_keys() {
         &common::bytes(&common::spec(false, Some(Plus::Continuous), 3)),
         "x.data",
     );
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&["info", &path, "--json", "--stats"]);
+    let (code, out, err) = sigmark(&["info", &path, "--json", "--stats"]).parts();
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "EDF+C");
@@ -65,12 +60,7 @@ fn info_text_is_readable_and_free_of_control_characters() {
     let mut spec = common::spec(false, Some(Plus::Continuous), 2);
     spec.annotations[0].text = "evil\u{1b}[2J\u{7}text".into();
     let (_d, path) = temp_file(&common::bytes(&spec), "x.edf");
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&["info", &path]);
+    let (code, out, err) = sigmark(&["info", &path]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("format      EDF+C"), "{out}");
     assert!(out.contains("Fp1") && out.contains("ECG"), "{out}");
@@ -81,12 +71,7 @@ fn info_text_is_readable_and_free_of_control_characters() {
 #[test]
 fn dump_prints_time_and_values_like_rdsamp() {
     let (_d, path) = temp_file(&common::bytes(&common::spec(false, None, 3)), "x.edf");
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&[
+    let (code, out, err) = sigmark(&[
         "dump",
         &path,
         "--channel",
@@ -95,7 +80,8 @@ fn dump_prints_time_and_values_like_rdsamp() {
         "1",
         "--duration",
         "0.5",
-    ]);
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "time_s,Fp1");
@@ -111,13 +97,10 @@ fn dump_prints_time_and_values_like_rdsamp() {
 #[test]
 fn dump_refuses_channels_of_different_rates_and_unknown_channels() {
     let (_d, path) = temp_file(&common::bytes(&common::spec(false, None, 3)), "x.edf");
-    let Run {
-        code, stderr: err, ..
-    } = sigmark(&["dump", &path, "-c", "Fp1", "-c", "ECG", "--format", "tsv"]);
+    let (code, _, err) =
+        sigmark(&["dump", &path, "-c", "Fp1", "-c", "ECG", "--format", "tsv"]).parts();
     assert!(code != 0 && err.contains("share a rate"), "{err}");
-    let Run {
-        code, stderr: err, ..
-    } = sigmark(&["dump", &path, "-c", "Cz"]);
+    let (code, _, err) = sigmark(&["dump", &path, "-c", "Cz"]).parts();
     assert!(
         code != 0 && err.contains("no channel \"Cz\"") && err.contains("Fp1, ECG"),
         "{err}"
@@ -127,17 +110,13 @@ fn dump_refuses_channels_of_different_rates_and_unknown_channels() {
 #[test]
 fn errors_name_the_file_and_what_was_expected() {
     let (_d, path) = temp_file(b"definitely not a recording", "bad.edf");
-    let Run {
-        code, stderr: err, ..
-    } = sigmark(&["info", &path]);
+    let (code, _, err) = sigmark(&["info", &path]).parts();
     assert_ne!(code, 0);
     assert!(
         err.contains("bad.edf") && err.contains("neither an EDF/BDF"),
         "{err}"
     );
-    let Run {
-        code, stderr: err, ..
-    } = sigmark(&["info", "/nonexistent/file.edf"]);
+    let (code, _, err) = sigmark(&["info", "/nonexistent/file.edf"]).parts();
     assert!(code != 0 && err.contains("/nonexistent/file.edf"), "{err}");
 }
 
@@ -153,12 +132,7 @@ fn info_on_the_corpus_edf_plus_d_file_reports_its_notes() {
         eprintln!("corpus missing; skipped");
         return;
     }
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&["info", f.to_str().unwrap()]);
+    let (code, out, err) = sigmark(&["info", f.to_str().unwrap()]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("note") && out.contains("not left-justified"),

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::cli::{sigmark, Run};
+use common::cli::sigmark;
 use serde_json::Value;
 use sigmark::compare::input;
 
@@ -88,12 +88,7 @@ fn a_point_42_ms_away_is_a_true_positive_and_the_report_says_why() {
     assert_eq!(tff(pvc), (1, 1, 2));
     assert_eq!(pvc["rule"], "window 0.040 s");
     // Text: the rule of each label is said.
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -102,9 +97,7 @@ fn a_point_42_ms_away_is_a_true_positive_and_the_report_says_why() {
     );
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     // CSV: a rule column, on every row.
-    let Run {
-        code, stdout: out, ..
-    } = sigmark(&["compare", &s(&a), &s(&b), "--csv"]);
+    let (code, out, _) = sigmark(&["compare", &s(&a), &s(&b), "--csv"]).parts();
     println!("{out}");
     assert_eq!(code, 0);
     let mut lines = out.lines();
@@ -171,7 +164,7 @@ fn a_label_with_points_and_intervals_takes_the_majority_kind() {
     // AF: 2 intervals and 1 point: by overlap, the point inside B's interval matches it.
     assert_eq!(af["rule"], "overlap");
     assert_eq!(tff(af), (2, 0, 0));
-    let Run { stdout: out, .. } = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert!(
         out.contains("window 0.150 s (3 points; 1 interval taken at the onset): PVC"),
@@ -197,12 +190,7 @@ fn beat_mode_on_a_short_recording_says_nothing_was_scored() {
         reason.contains("nothing was scored") && reason.contains("300"),
         "{reason}"
     );
-    let Run {
-        code,
-        stdout: out,
-        stderr: err,
-        ..
-    } = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("nothing was scored"), "{out}");
@@ -250,7 +238,7 @@ fn without_recording_the_duration_is_the_one_the_sidecar_names() {
     assert!(v["recording_file"]
         .as_str()
         .is_some_and(|f| f.ends_with("rec.edf")));
-    let Run { stdout: out, .. } = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert!(
         out.contains("duration 600.0 s, from the recording"),
@@ -325,9 +313,7 @@ fn a_bad_point_window_is_a_usage_error() {
     assert_eq!(tff(&v["event"]["per_label"]["PVC"]), (1, 1, 2));
     for bad in ["-1", "nan", "inf"] {
         let opt = format!("--point-window={bad}");
-        let Run {
-            code, stderr: err, ..
-        } = sigmark(&["compare", &s(&a), &s(&b), &opt]);
+        let (code, _, err) = sigmark(&["compare", &s(&a), &s(&b), &opt]).parts();
         println!("--point-window {bad}: {code} {err}");
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("--point-window"), "{err}");

@@ -34,6 +34,11 @@ impl Run {
         self.code == 0
     }
 
+    /// `(code, stdout, stderr)`, for a test that names them: `let (code, out, err) = ...`.
+    pub fn parts(self) -> (i32, String, String) {
+        (self.code, self.stdout, self.stderr)
+    }
+
     /// Stdout parsed as JSON, failing with the command's stderr if it exits non-zero or if
     /// stdout is not JSON.
     pub fn json(&self) -> serde_json::Value {
