@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::cli::sigmark;
+use common::cli::{sigmark, Cli};
 use sigmark::formats::edf::writer::Plus;
 
 fn temp_file(bytes: &[u8], name: &str) -> (tempfile::TempDir, String) {
@@ -138,4 +138,22 @@ fn info_on_the_corpus_edf_plus_d_file_reports_its_notes() {
         out.contains("note") && out.contains("not left-justified"),
         "{out}"
     );
+}
+
+#[test]
+fn a_relative_path_is_read_from_the_current_directory() {
+    let (d, _) = temp_file(&common::bytes(&common::spec(false, None, 3)), "rel.edf");
+    let run = Cli::new()
+        .args(&["info", "rel.edf", "--json"])
+        .current_dir(d.path())
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["signals"][0]["label"], "Fp1");
+    let missing = Cli::new().args(&["info", "rel.edf"]).run();
+    assert_ne!(
+        missing.code, 0,
+        "found without the directory: {}",
+        missing.stdout
+    );
+    assert!(missing.stderr.contains("rel.edf"), "{}", missing.stderr);
 }

@@ -147,19 +147,19 @@ impl Cli {
     }
 
     fn print(&self, run: &Run) {
-        let env: Vec<String> = self
+        let env: String = self
             .env
             .iter()
             .map(|(k, v)| match v {
-                Some(v) => format!("{}={}", k.to_string_lossy(), v.to_string_lossy()),
-                None => format!("-u {}", k.to_string_lossy()),
+                Some(v) => format!("{}={} ", k.to_string_lossy(), v.to_string_lossy()),
+                None => format!("-u {} ", k.to_string_lossy()),
             })
             .collect();
         let args: Vec<_> = self.args.iter().map(|a| a.to_string_lossy()).collect();
         let dir = self.dir.as_ref().map(|d| format!(" (in {})", d.display()));
         println!(
-            "$ {} sigmark {}{}\nexit {}\n--- stdout\n{}\n--- stderr\n{}",
-            env.join(" "),
+            "$ {}sigmark {}{}\nexit {}\n--- stdout\n{}\n--- stderr\n{}",
+            env,
             args.join(" "),
             dir.unwrap_or_default(),
             run.code,
