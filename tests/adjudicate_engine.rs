@@ -56,25 +56,7 @@ fn deciding_again_replaces_the_earlier_decision_also_after_a_restart() {
     let label = index_of(&s, "a2|b2");
     assert_eq!(s.current, Some(label), "the first open disagreement");
 
-    s.decide(&mut store, label, Choice::A).unwrap();
-    println!("after A: {:?}", table(&store));
-    assert_eq!(
-        table(&store),
-        vec![row("a1", "AF", "both"), row("a2", "PVC", "A")]
-    );
-    s.decide(&mut store, label, Choice::B).unwrap();
-    println!("after B: {:?}", table(&store));
-    assert_eq!(
-        table(&store),
-        vec![row("a1", "AF", "both"), row("b2", "PAC", "B")],
-        "B replaces A's PVC"
-    );
-    assert_eq!(s.progress(), (1, 4), "one item, decided twice, counts once");
-    let only_a = index_of(&s, "a3|");
-    assert_eq!(s.next_open(label), Some(only_a));
-    s.decide(&mut store, only_a, Choice::Reject).unwrap();
-    assert_eq!(s.next_open(only_a), Some(index_of(&s, "a4|b4")));
-
+    decide_a_then_b_then_reject_the_next(&mut store, &mut s, label);
     // Restart without saving: the store replays its journal, the session its decisions.
     drop((store, s));
     let (mut store, mut s) = open(&rec);
@@ -102,19 +84,7 @@ fn deciding_again_replaces_the_earlier_decision_also_after_a_restart() {
     let saved = read_table(&dir.path().join("holter.consensus.events.tsv")).unwrap();
     let ids: Vec<&str> = saved.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, vec!["a1", "a2"]);
-    let log = std::fs::read_to_string(dir.path().join("holter.consensus.decisions.jsonl")).unwrap();
-    println!("{log}");
-    let words: Vec<String> = log
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .map(|v| {
-            format!(
-                "{}={}",
-                v["key"].as_str().unwrap(),
-                v["decision"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let words = decisions_logged(dir.path());
     assert_eq!(
         words,
         vec![
@@ -129,6 +99,45 @@ fn deciding_again_replaces_the_earlier_decision_also_after_a_restart() {
     let (_store, s) = open(&rec);
     assert_eq!(s.decided["a2|b2"].decision, "edit");
     assert_eq!(s.decided["a2|b2"].wrote, vec!["a2".to_string()]);
+}
+
+/// A on the label disagreement, then B (which replaces A's event and counts once), then
+/// reject the next open one (A's lone VT).
+fn decide_a_then_b_then_reject_the_next(store: &mut Store, s: &mut Session, label: usize) {
+    s.decide(store, label, Choice::A).unwrap();
+    println!("after A: {:?}", table(store));
+    assert_eq!(
+        table(store),
+        vec![row("a1", "AF", "both"), row("a2", "PVC", "A")]
+    );
+    s.decide(store, label, Choice::B).unwrap();
+    println!("after B: {:?}", table(store));
+    assert_eq!(
+        table(store),
+        vec![row("a1", "AF", "both"), row("b2", "PAC", "B")],
+        "B replaces A's PVC"
+    );
+    assert_eq!(s.progress(), (1, 4), "one item, decided twice, counts once");
+    let only_a = index_of(s, "a3|");
+    assert_eq!(s.next_open(label), Some(only_a));
+    s.decide(store, only_a, Choice::Reject).unwrap();
+    assert_eq!(s.next_open(only_a), Some(index_of(s, "a4|b4")));
+}
+
+/// The decisions file beside the demo copy, as `key=decision` in file order.
+fn decisions_logged(dir: &Path) -> Vec<String> {
+    let log = std::fs::read_to_string(dir.join("holter.consensus.decisions.jsonl")).unwrap();
+    println!("{log}");
+    log.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            format!(
+                "{}={}",
+                v["key"].as_str().unwrap(),
+                v["decision"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 #[test]

@@ -6,9 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::adjudication::two_readers;
+use common::cli::{Cli, Run};
 use sigmark::annotations::store::CONSENSUS;
 use sigmark::annotations::{Paths, Provenance, Store};
 use sigmark::compare::adjudicate::{decisions, Session, Setup};
@@ -119,27 +119,8 @@ fn sigmarks_own_names_are_refused_as_adjudicator() {
 }
 
 /// `sigmark open REC ARGS` with stdout a pipe, a fresh HOME and `env`.
-fn sigmark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sigmark"));
-    c.arg("open")
-        .args(args)
-        .env("HOME", home)
-        .env("NO_COLOR", "1");
-    for k in ["SIGMARK_READER", "XDG_CONFIG_HOME", "XDG_DATA_HOME"] {
-        c.env_remove(k);
-    }
-    c.envs(env.iter().copied());
-    let out = c.output().unwrap();
-    println!(
-        "sigmark open {args:?} {env:?}: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn sigmark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    Cli::new().home(home).envs(env).arg("open").args(args).run()
 }
 
 #[test]
@@ -156,18 +137,18 @@ fn the_adjudicator_is_identity_enough_and_is_checked() {
         &[rec, "--compare", "alice", "bob", "--adjudicator", "carol"],
         &bad_reader,
     );
-    assert!(stderr(&o).contains("needs a terminal"), "{}", stderr(&o));
+    assert!(o.stderr.contains("needs a terminal"), "{}", o.stderr);
     // Without --adjudicator the reader identity is the adjudicator, so it must resolve.
     let o = sigmark(&home, &[rec, "--compare", "alice", "bob"], &bad_reader);
-    assert!(stderr(&o).contains("$SIGMARK_READER"), "{}", stderr(&o));
+    assert!(o.stderr.contains("$SIGMARK_READER"), "{}", o.stderr);
     for name in ["consensus", "sigmark-x"] {
         let o = sigmark(
             &home,
             &[rec, "--compare", "alice", "bob", "--adjudicator", name],
             &[],
         );
-        let e = stderr(&o);
-        assert!(!o.status.success());
+        let e = &o.stderr;
+        assert!(!o.success());
         assert!(e.contains("--adjudicator") && e.contains(name), "{e}");
     }
 }
@@ -189,8 +170,8 @@ fn compare_with_view_only_is_refused() {
         ],
         &[("SIGMARK_READER", "carol")],
     );
-    let e = stderr(&o);
-    assert!(!o.status.success());
+    let e = &o.stderr;
+    assert!(!o.success());
     assert!(e.contains("--view-only") && e.contains("--compare"), "{e}");
     let after = std::fs::read_dir(dir.path()).unwrap().count();
     println!("files before {before}, after {after}");

@@ -1,11 +1,13 @@
 //! BIDS export never writes through a symbolic link planted inside --out (issue 11 item 13).
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::cli::{Cli, Run};
 use sigmark::annotations::store::table_text;
 use sigmark::annotations::{Certainty, Event};
 
@@ -28,9 +30,9 @@ fn tree(root: &Path) {
     fs::write(dir.join("demo.alice.events.tsv"), table_text(&[e])).unwrap();
 }
 
-fn export_bids(input: &Path, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args([
+fn export_bids(input: &Path, out: &Path) -> Run {
+    Cli::new()
+        .args(&[
             "export",
             input.to_str().unwrap(),
             "--format",
@@ -38,8 +40,7 @@ fn export_bids(input: &Path, out: &Path) -> Output {
             "--out",
         ])
         .arg(out)
-        .output()
-        .unwrap()
+        .run()
 }
 
 fn listing(dir: &Path) -> Vec<String> {
@@ -49,14 +50,14 @@ fn listing(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-fn assert_refused(o: &Output, link: &Path, outside: &Path, before: &[String]) {
-    let err = String::from_utf8_lossy(&o.stderr);
+fn assert_refused(o: &Run, link: &Path, outside: &Path, before: &[String]) {
+    let err = &o.stderr;
     let after = listing(outside);
     println!(
         "status {:?}, stderr {err:?}, outside before {before:?} after {after:?}",
-        o.status.code()
+        o.code
     );
-    assert_eq!(o.status.code(), Some(1), "the export fails");
+    assert_eq!(o.code, 1, "the export fails");
     assert!(
         err.contains(link.to_str().unwrap()),
         "the error names the link"
@@ -111,8 +112,8 @@ fn a_plain_out_still_gets_the_tree() {
     tree(&t.path().join("in"));
     let out = t.path().join("out");
     let o = export_bids(&t.path().join("in"), &out);
-    println!("stderr {:?}", String::from_utf8_lossy(&o.stderr));
-    assert!(o.status.success());
+    println!("stderr {:?}", &o.stderr);
+    assert!(o.success());
     assert!(out
         .join("sub-ecgdemo/eeg/sub-ecgdemo_task-annotations_events.tsv")
         .is_file());

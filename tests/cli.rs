@@ -2,21 +2,8 @@
 
 mod common;
 
-use std::process::Command;
-
+use common::cli::{sigmark, Cli};
 use sigmark::formats::edf::writer::Plus;
-
-fn sigmark(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn temp_file(bytes: &[u8], name: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -32,8 +19,8 @@ fn info_json_has_the_documented_keys() {
         &common::bytes(&common::spec(false, Some(Plus::Continuous), 3)),
         "x.data",
     );
-    let (ok, out, err) = sigmark(&["info", &path, "--json", "--stats"]);
-    assert!(ok, "{err}");
+    let (code, out, err) = sigmark(&["info", &path, "--json", "--stats"]).parts();
+    assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "EDF+C");
     assert_eq!(v["start"], "2002-03-02T13:14:15");
@@ -73,8 +60,8 @@ fn info_text_is_readable_and_free_of_control_characters() {
     let mut spec = common::spec(false, Some(Plus::Continuous), 2);
     spec.annotations[0].text = "evil\u{1b}[2J\u{7}text".into();
     let (_d, path) = temp_file(&common::bytes(&spec), "x.edf");
-    let (ok, out, err) = sigmark(&["info", &path]);
-    assert!(ok, "{err}");
+    let (code, out, err) = sigmark(&["info", &path]).parts();
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("format      EDF+C"), "{out}");
     assert!(out.contains("Fp1") && out.contains("ECG"), "{out}");
     assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
@@ -84,7 +71,7 @@ fn info_text_is_readable_and_free_of_control_characters() {
 #[test]
 fn dump_prints_time_and_values_like_rdsamp() {
     let (_d, path) = temp_file(&common::bytes(&common::spec(false, None, 3)), "x.edf");
-    let (ok, out, err) = sigmark(&[
+    let (code, out, err) = sigmark(&[
         "dump",
         &path,
         "--channel",
@@ -93,8 +80,9 @@ fn dump_prints_time_and_values_like_rdsamp() {
         "1",
         "--duration",
         "0.5",
-    ]);
-    assert!(ok, "{err}");
+    ])
+    .parts();
+    assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "time_s,Fp1");
     assert_eq!(lines.len(), 1 + 4, "{out}");
@@ -109,11 +97,12 @@ fn dump_prints_time_and_values_like_rdsamp() {
 #[test]
 fn dump_refuses_channels_of_different_rates_and_unknown_channels() {
     let (_d, path) = temp_file(&common::bytes(&common::spec(false, None, 3)), "x.edf");
-    let (ok, _, err) = sigmark(&["dump", &path, "-c", "Fp1", "-c", "ECG", "--format", "tsv"]);
-    assert!(!ok && err.contains("share a rate"), "{err}");
-    let (ok, _, err) = sigmark(&["dump", &path, "-c", "Cz"]);
+    let (code, _, err) =
+        sigmark(&["dump", &path, "-c", "Fp1", "-c", "ECG", "--format", "tsv"]).parts();
+    assert!(code != 0 && err.contains("share a rate"), "{err}");
+    let (code, _, err) = sigmark(&["dump", &path, "-c", "Cz"]).parts();
     assert!(
-        !ok && err.contains("no channel \"Cz\"") && err.contains("Fp1, ECG"),
+        code != 0 && err.contains("no channel \"Cz\"") && err.contains("Fp1, ECG"),
         "{err}"
     );
 }
@@ -121,14 +110,14 @@ fn dump_refuses_channels_of_different_rates_and_unknown_channels() {
 #[test]
 fn errors_name_the_file_and_what_was_expected() {
     let (_d, path) = temp_file(b"definitely not a recording", "bad.edf");
-    let (ok, _, err) = sigmark(&["info", &path]);
-    assert!(!ok);
+    let (code, _, err) = sigmark(&["info", &path]).parts();
+    assert_ne!(code, 0);
     assert!(
         err.contains("bad.edf") && err.contains("neither an EDF/BDF"),
         "{err}"
     );
-    let (ok, _, err) = sigmark(&["info", "/nonexistent/file.edf"]);
-    assert!(!ok && err.contains("/nonexistent/file.edf"), "{err}");
+    let (code, _, err) = sigmark(&["info", "/nonexistent/file.edf"]).parts();
+    assert!(code != 0 && err.contains("/nonexistent/file.edf"), "{err}");
 }
 
 #[test]
@@ -143,10 +132,28 @@ fn info_on_the_corpus_edf_plus_d_file_reports_its_notes() {
         eprintln!("corpus missing; skipped");
         return;
     }
-    let (ok, out, err) = sigmark(&["info", f.to_str().unwrap()]);
-    assert!(ok, "{err}");
+    let (code, out, err) = sigmark(&["info", f.to_str().unwrap()]).parts();
+    assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("note") && out.contains("not left-justified"),
         "{out}"
     );
+}
+
+#[test]
+fn a_relative_path_is_read_from_the_current_directory() {
+    let (d, _) = temp_file(&common::bytes(&common::spec(false, None, 3)), "rel.edf");
+    let run = Cli::new()
+        .args(&["info", "rel.edf", "--json"])
+        .current_dir(d.path())
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["signals"][0]["label"], "Fp1");
+    let missing = Cli::new().args(&["info", "rel.edf"]).run();
+    assert_ne!(
+        missing.code, 0,
+        "found without the directory: {}",
+        missing.stdout
+    );
+    assert!(missing.stderr.contains("rel.edf"), "{}", missing.stderr);
 }

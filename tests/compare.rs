@@ -3,9 +3,11 @@
 //! identical readers), SzCORE's published event-scoring cases, Cohen's and Fleiss' kappa on
 //! their textbook examples, the tolerant table reader, and the binary end to end.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::cli::sigmark;
 use serde_json::Value;
 use sigmark::compare::beat::{self, Class};
 use sigmark::compare::event::{self, merge, split, widen};
@@ -779,26 +781,12 @@ fn provenance_is_checked_against_the_recording() {
 // ---------------------------------------------------------------------------------------------
 // The binary.
 
-fn sigmark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
 fn json(args: &[&str]) -> Value {
-    let (code, out, err) = sigmark(args);
-    assert_eq!(code, 0, "{err}");
-    serde_json::from_str(&out).unwrap()
+    sigmark(args).json()
 }
 
 const COUNTS: [&str; 7] = ["tp", "fp", "fn", "sensitivity", "ppv", "f1", "fp_per_24h"];
@@ -933,7 +921,7 @@ fn cli_demo_truth_against_itself_agrees_fully() {
         assert_eq!(l["kappa"], 1.0);
     }
     // The text report fits 100 columns.
-    let (code, out, err) = sigmark(&["compare", &t, &t, "--mode", "all"]);
+    let (code, out, err) = sigmark(&["compare", &t, &t, "--mode", "all"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     assert!(
@@ -972,7 +960,7 @@ fn cli_recording_mismatch_is_an_error_naming_the_table() {
         "rec.bob.events.json",
         "{\"recording_sha256\":\"abc123\"}",
     );
-    let (code, _, err) = sigmark(&["compare", &s(&a), &s(&b), "--recording", &s(&rec)]);
+    let (code, _, err) = sigmark(&["compare", &s(&a), &s(&b), "--recording", &s(&rec)]).parts();
     assert_eq!(code, 1);
     assert!(
         err.contains("rec.bob.events.tsv") && err.contains("abc123"),
@@ -993,7 +981,7 @@ fn cli_errors_and_exit_codes() {
     let d = tmp();
     let a = write(d.path(), "a.tsv", "onset\tduration\tlabel\n1\t1\tx\n");
     let missing = s(&d.path().join("missing.tsv"));
-    let (code, _, err) = sigmark(&["compare", &s(&a), &missing]);
+    let (code, _, err) = sigmark(&["compare", &s(&a), &missing]).parts();
     assert_eq!(code, 1);
     assert!(err.contains("missing.tsv"), "{err}");
     for bad in [
@@ -1002,15 +990,15 @@ fn cli_errors_and_exit_codes() {
         vec!["--epoch", "nan"],
         vec!["--max-duration", "0"],
     ] {
-        let (code, _, err) = sigmark(&[&["compare", &s(&a), &s(&a)], &bad[..]].concat());
+        let (code, _, err) = sigmark(&[&["compare", &s(&a), &s(&a)], &bad[..]].concat()).parts();
         assert_eq!(code, 2, "{bad:?}: {err}");
     }
-    let (code, _, _) = sigmark(&["compare", &s(&a)]);
+    let (code, _, _) = sigmark(&["compare", &s(&a)]).parts();
     assert_eq!(code, 2);
-    let (code, _, _) = sigmark(&["compare", &s(d.path())]);
+    let (code, _, _) = sigmark(&["compare", &s(d.path())]).parts();
     assert_eq!(code, 2, "a directory needs --readers");
     let nan = write(d.path(), "nan.tsv", "onset\tduration\tlabel\nNaN\t1\tx\n");
-    let (code, _, err) = sigmark(&["compare", &s(&a), &s(&nan)]);
+    let (code, _, err) = sigmark(&["compare", &s(&a), &s(&nan)]).parts();
     assert_eq!(code, 1);
     assert!(err.contains("nan.tsv:2:"), "{err}");
 }
@@ -1034,7 +1022,7 @@ fn cli_text_and_csv_are_safe_for_a_terminal() {
         &["--json"][..],
         &["--mode", "all"][..],
     ] {
-        let (code, out, err) = sigmark(&[&["compare", &s(&a), &s(&b)], extra].concat());
+        let (code, out, err) = sigmark(&[&["compare", &s(&a), &s(&b)], extra].concat()).parts();
         assert_eq!(code, 0, "{err}");
         assert!(
             !out.contains(['\x1b', '\u{9b}', '\u{202e}']),
@@ -1044,7 +1032,7 @@ fn cli_text_and_csv_are_safe_for_a_terminal() {
     // JSON keeps the label exactly (escaped).
     let v = json(&["compare", &s(&a), &s(&b), "--json"]);
     assert!(v["event"]["per_label"]["x\x1b[2J\u{9b}\u{202e}"].is_object());
-    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b), "--csv"]);
+    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b), "--csv"]).parts();
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
@@ -1099,17 +1087,17 @@ fn cli_directory_form_reports_rows_gross_and_average() {
     assert_eq!(avg["sensitivity"], 0.75);
     assert_eq!(avg["ppv"], 0.75);
     assert_eq!(v["average"]["recordings"], 2);
-    let (code, out, err) = sigmark(&["compare", &dir, "--readers", "alice,bob"]);
+    let (code, out, err) = sigmark(&["compare", &dir, "--readers", "alice,bob"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("gross") && out.contains("average"), "{out}");
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
-    let (code, out, _) = sigmark(&["compare", &dir, "--readers", "alice,bob", "--csv"]);
+    let (code, out, _) = sigmark(&["compare", &dir, "--readers", "alice,bob", "--csv"]).parts();
     assert_eq!(code, 0);
     assert!(
         out.lines().any(|l| l.starts_with("gross,event,A,,")),
         "{out}"
     );
-    let (code, _, _) = sigmark(&["compare", &dir, "--readers", "alice,carol"]);
+    let (code, _, _) = sigmark(&["compare", &dir, "--readers", "alice,carol"]).parts();
     assert_eq!(code, 2, "no recording has both");
 }
 

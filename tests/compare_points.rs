@@ -2,28 +2,16 @@
 //! the report saying which rule each label got), beat mode saying when nothing was scored, and
 //! the duration taken from the recording a table's provenance file names.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::cli::sigmark;
 use serde_json::Value;
 use sigmark::compare::input;
 
-fn sigmark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn json(args: &[&str]) -> Value {
-    let (code, out, err) = sigmark(args);
-    assert_eq!(code, 0, "{args:?}: {err}");
-    serde_json::from_str(&out).unwrap()
+    sigmark(args).json()
 }
 
 fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
@@ -100,7 +88,7 @@ fn a_point_42_ms_away_is_a_true_positive_and_the_report_says_why() {
     assert_eq!(tff(pvc), (1, 1, 2));
     assert_eq!(pvc["rule"], "window 0.040 s");
     // Text: the rule of each label is said.
-    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -109,7 +97,7 @@ fn a_point_42_ms_away_is_a_true_positive_and_the_report_says_why() {
     );
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     // CSV: a rule column, on every row.
-    let (code, out, _) = sigmark(&["compare", &s(&a), &s(&b), "--csv"]);
+    let (code, out, _) = sigmark(&["compare", &s(&a), &s(&b), "--csv"]).parts();
     println!("{out}");
     assert_eq!(code, 0);
     let mut lines = out.lines();
@@ -176,7 +164,7 @@ fn a_label_with_points_and_intervals_takes_the_majority_kind() {
     // AF: 2 intervals and 1 point: by overlap, the point inside B's interval matches it.
     assert_eq!(af["rule"], "overlap");
     assert_eq!(tff(af), (2, 0, 0));
-    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert!(
         out.contains("window 0.150 s (3 points; 1 interval taken at the onset): PVC"),
@@ -202,7 +190,7 @@ fn beat_mode_on_a_short_recording_says_nothing_was_scored() {
         reason.contains("nothing was scored") && reason.contains("300"),
         "{reason}"
     );
-    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (code, out, err) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("nothing was scored"), "{out}");
@@ -250,7 +238,7 @@ fn without_recording_the_duration_is_the_one_the_sidecar_names() {
     assert!(v["recording_file"]
         .as_str()
         .is_some_and(|f| f.ends_with("rec.edf")));
-    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]);
+    let (_, out, _) = sigmark(&["compare", &s(&a), &s(&b)]).parts();
     println!("{out}");
     assert!(
         out.contains("duration 600.0 s, from the recording"),
@@ -325,7 +313,7 @@ fn a_bad_point_window_is_a_usage_error() {
     assert_eq!(tff(&v["event"]["per_label"]["PVC"]), (1, 1, 2));
     for bad in ["-1", "nan", "inf"] {
         let opt = format!("--point-window={bad}");
-        let (code, _, err) = sigmark(&["compare", &s(&a), &s(&b), &opt]);
+        let (code, _, err) = sigmark(&["compare", &s(&a), &s(&b), &opt]).parts();
         println!("--point-window {bad}: {code} {err}");
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("--point-window"), "{err}");

@@ -22,7 +22,7 @@ fn re_deciding_replaces_and_a_jump_decides_the_item_under_the_cursor() {
     let cmd = format!(
         "env NO_COLOR=1 XDG_CONFIG_HOME={d} XDG_DATA_HOME={d} HOME={d} {bin} open {rec} --reader carol --keymap ecg --compare alice bob --pair-tolerance 1",
         d = dir.path().display(),
-        bin = env!("CARGO_BIN_EXE_sigmark"),
+        bin = common::cli::bin(),
         rec = rec.display()
     );
     let tmux = Tmux::new("adj");

@@ -37,7 +37,7 @@ fn setup() -> (tempfile::TempDir, PathBuf, String) {
     let cmd = format!(
         "env NO_COLOR=1 XDG_CONFIG_HOME={d} XDG_DATA_HOME={d} HOME={d} {bin} open {rec} --reader kim --keymap ecg",
         d = dir.path().display(),
-        bin = env!("CARGO_BIN_EXE_sigmark"),
+        bin = common::cli::bin(),
         rec = rec.display()
     );
     (dir, rec, cmd)
@@ -52,9 +52,22 @@ fn twenty_marks_survive_sigkill() {
     tmux.wait("a", "the viewer", |s| {
         status(s).contains("holter.edf") && status(s).contains("kim")
     });
+    let mut expect = mark_twenty(&tmux);
+    assert!(
+        !dir.path().join("holter.kim.events.tsv").exists(),
+        "nothing saved yet: the kill must lose the unsaved table"
+    );
+    kill_the_viewer(&tmux, &rec);
+    // Restart: the stale lock is taken over, the journal replayed.
+    restart_and_quit(&tmux, &cmd);
+    expect.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert_all_came_back(dir.path(), &rec, &before, &expect);
+}
 
-    // 12 points (PVC, PAC) and 8 intervals (AF, VT, Noise, AVB1), each at a jump target.
-    let mut expect: Vec<(f64, f64, &str)> = Vec::new();
+/// 12 points (PVC, PAC) and 8 intervals (AF, VT, Noise, AVB1), each at a jump target, in
+/// session "a": what the table must hold.
+fn mark_twenty(tmux: &Tmux) -> Vec<(f64, f64, &'static str)> {
+    let mut expect: Vec<(f64, f64, &'static str)> = Vec::new();
     for k in 0..20 {
         let t = 15.0 + 25.0 * k as f64;
         tmux.keys("a", &["g", &format!("{t}"), "Enter"]);
@@ -82,11 +95,11 @@ fn twenty_marks_survive_sigkill() {
             expect.push((t, 10.0, label));
         }
     }
-    assert!(
-        !dir.path().join("holter.kim.events.tsv").exists(),
-        "nothing saved yet: the kill must lose the unsaved table"
-    );
+    expect
+}
 
+/// SIGKILL to the one sigmark process viewing `rec`; waits until it is gone.
+fn kill_the_viewer(tmux: &Tmux, rec: &Path) {
     let pids = pids_with(&rec.display().to_string());
     assert_eq!(pids.len(), 1, "one sigmark process: {pids:?}");
     assert!(Command::new("kill")
@@ -100,9 +113,11 @@ fn twenty_marks_survive_sigkill() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let _ = tmux.run(&["kill-session", "-t", "a"]);
+}
 
-    // Restart: the stale lock is taken over, the journal replayed.
-    tmux.start("b", &cmd);
+/// Session "b" reopens: the recovery message names the edits and the stale lock; q quits.
+fn restart_and_quit(tmux: &Tmux, cmd: &str) {
+    tmux.start("b", cmd);
     let s = tmux.wait("b", "the recovery message", |s| {
         status(s).contains("recovered 20 unsaved edit")
     });
@@ -117,22 +132,26 @@ fn twenty_marks_survive_sigkill() {
         );
         std::thread::sleep(Duration::from_millis(40));
     }
+}
+
+/// The table beside `rec` holds `expect` (sorted), as kim's; the recording is unchanged and
+/// the lock released.
+fn assert_all_came_back(dir: &Path, rec: &Path, before: &[u8], expect: &[(f64, f64, &str)]) {
     let table =
-        sigmark::annotations::store::read_table(&dir.path().join("holter.kim.events.tsv")).unwrap();
+        sigmark::annotations::store::read_table(&dir.join("holter.kim.events.tsv")).unwrap();
     let got: Vec<(f64, f64, &str)> = table
         .iter()
         .map(|e| (e.onset, e.duration, e.label.as_str()))
         .collect();
-    expect.sort_by(|a, b| a.0.total_cmp(&b.0));
     assert_eq!(got, expect);
     assert!(table.iter().all(|e| e.reader == "kim" && !e.id.is_empty()));
     assert_eq!(
-        std::fs::read(&rec).unwrap(),
+        std::fs::read(rec).unwrap(),
         before,
         "the recording is never written"
     );
     assert!(
-        !dir.path().join("holter.kim.lock").exists(),
+        !dir.join("holter.kim.lock").exists(),
         "quit releases the lock"
     );
 }

@@ -23,7 +23,7 @@ fn start_demo(tmux: &Tmux, name: &str, home: &Path) {
         "cd {src} && env -u USER -u LOGNAME -u SIGMARK_READER -u XDG_CONFIG_HOME -u XDG_DATA_HOME HOME={home} NO_COLOR=1 {bin}",
         src = env!("CARGO_MANIFEST_DIR"),
         home = home.display(),
-        bin = env!("CARGO_BIN_EXE_sigmark"),
+        bin = common::cli::bin(),
     );
     tmux.start(name, &cmd);
 }

@@ -7,7 +7,7 @@ use common::tmux::{status, Tmux};
 use sigmark::formats::edf::writer::Plus;
 
 fn open_in_tmux(tmux: &Tmux, name: &str, file: &std::path::Path, cfg: &std::path::Path) {
-    let bin = env!("CARGO_BIN_EXE_sigmark");
+    let bin = common::cli::bin();
     let cmd = format!(
         "env NO_COLOR=1 SIGMARK_READER=e2e XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} open {file}",
         cfg = cfg.display(),

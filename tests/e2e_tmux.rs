@@ -66,11 +66,25 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("day.edf");
     write_day(&file);
-    let bin = env!("CARGO_BIN_EXE_sigmark");
+    let tmux = start(dir.path(), &file);
+    the_first_frame_shows_the_start_and_the_traces(&tmux);
+    // Scroll: a page forward, two more, one back.
+    tmux.keys("e2e", &["PageDown", "PageDown", "PageDown", "PageUp"]);
+    tmux.wait("e2e", "scrolled to 20 s", |s| {
+        status(s).contains("0:00:20.000 (08:00:20.000)")
+    });
+    zoom_out_to_the_day(&tmux);
+    jump_to_a_clock_time_and_zoom_in(&tmux);
+    help_then_quit(&tmux);
+}
+
+/// sigmark open FILE in a 160x40 tmux session "e2e", with a fresh HOME.
+fn start(home: &Path, file: &Path) -> Tmux {
+    let bin = common::cli::bin();
     let tmux = Tmux::new("e2e");
     let cmd = format!(
         "env NO_COLOR=1 SIGMARK_READER=e2e XDG_CONFIG_HOME={cfg} HOME={cfg} {bin} open {file}",
-        cfg = dir.path().display(),
+        cfg = home.display(),
         file = file.display()
     );
     let out = tmux.run(&[
@@ -89,7 +103,10 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
         "tmux new-session: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    tmux
+}
 
+fn the_first_frame_shows_the_start_and_the_traces(tmux: &Tmux) {
     let s = tmux.wait("e2e", "the first frame", |s| {
         status(s).contains("day.edf") && status(s).contains("VIEW")
     });
@@ -103,14 +120,10 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
         s.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
         "traces are drawn:\n{s}"
     );
+}
 
-    // Scroll: a page forward, two more, one back.
-    tmux.keys("e2e", &["PageDown", "PageDown", "PageDown", "PageUp"]);
-    tmux.wait("e2e", "scrolled to 20 s", |s| {
-        status(s).contains("0:00:20.000 (08:00:20.000)")
-    });
-
-    // Zoom out preset by preset to 24 h: the overview comes from the pyramid.
+/// Zoom out preset by preset to 24 h: the overview comes from the pyramid.
+fn zoom_out_to_the_day(tmux: &Tmux) {
     for _ in 0..12 {
         tmux.keys("e2e", &["x"]);
     }
@@ -125,8 +138,10 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
         s.contains("noon marker") || s.contains('▼'),
         "the event lane shows the annotation:\n{s}"
     );
+}
 
-    // Jump to clock time 20:00:00 (12 h in), then zoom in to 10 s around it.
+/// Jump to clock time 20:00:00 (12 h in), then zoom in to 10 s around it.
+fn jump_to_a_clock_time_and_zoom_in(tmux: &Tmux) {
     tmux.keys("e2e", &["g", "@20:00:00"]);
     tmux.wait("e2e", "the jump prompt", |s| {
         status(s).contains("Jump to") && status(s).contains("@20:00:00_")
@@ -146,8 +161,10 @@ fn open_scroll_zoom_out_jump_and_quit_a_24_hour_recording() {
         s.contains("noon marker"),
         "the annotation is labelled when zoomed in:\n{s}"
     );
+}
 
-    // Help, then quit: the program ends and the session with it.
+/// Help, then quit: the program ends and the session with it.
+fn help_then_quit(tmux: &Tmux) {
     tmux.keys("e2e", &["?"]);
     tmux.wait("e2e", "help", |s| s.contains("sigmark keys"));
     // (Escape and q sent together would arrive as alt-q: wait for help to close first.)

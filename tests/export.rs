@@ -1,9 +1,11 @@
 //! `sigmark export`: columns, order, determinism, skipping, readers, shards and merge, Parquet.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::cli::{sigmark, Run};
 use sigmark::annotations::store::table_text;
 use sigmark::annotations::{Certainty, Event};
 
@@ -101,14 +103,7 @@ fn tree(bad: bool) -> tempfile::TempDir {
     t
 }
 
-fn sigmark(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn export(root: &Path, out: &Path, extra: &[&str]) -> Output {
+fn export(root: &Path, out: &Path, extra: &[&str]) -> Run {
     let mut args = vec![
         "export",
         root.to_str().unwrap(),
@@ -117,10 +112,6 @@ fn export(root: &Path, out: &Path, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     sigmark(&args)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
@@ -141,14 +132,15 @@ fn csv_has_the_columns_in_order_and_is_deterministic() {
     let a = out_dir.path().join("a.csv");
     let b = out_dir.path().join("b.csv");
     let o = export(t.path(), &a, &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     assert!(
-        stderr(&o).contains("3 recordings, 3 readers (5 tables), 6 events, nothing skipped"),
+        o.stderr
+            .contains("3 recordings, 3 readers (5 tables), 6 events, nothing skipped"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     let o = export(t.path(), &b, &["--jobs", "1"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
     let rows = csv_rows(&a);
     let key: Vec<(String, String, String)> = rows
@@ -190,8 +182,8 @@ fn bad_files_are_reported_skipped_and_fail_the_exit_status() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("t.csv");
     let o = export(t.path(), &out, &[]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let err = &o.stderr;
+    assert_eq!(o.code, 1, "{err}");
     assert!(err.contains("notes.bin"), "{err}");
     assert!(err.contains("demo_ecg.mallory.events.tsv"), "{err}");
     assert!(!err.contains("README.md"), "{err}");
@@ -204,8 +196,8 @@ fn bad_files_are_reported_skipped_and_fail_the_exit_status() {
 
     let strict = out_dir.path().join("strict.csv");
     let o = export(t.path(), &strict, &["--strict"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("--strict"), "{}", stderr(&o));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("--strict"), "{}", o.stderr);
     assert!(!strict.exists(), "a failed run leaves no table");
     let leftovers: Vec<_> = fs::read_dir(out_dir.path())
         .unwrap()
@@ -221,7 +213,7 @@ fn readers_filter_and_embedded_annotations() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("alice.tsv");
     let o = export(t.path(), &out, &["--readers", "alice"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     let text = fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], HEADER.replace(',', "\t"));
@@ -233,12 +225,12 @@ fn readers_filter_and_embedded_annotations() {
 
     let out = out_dir.path().join("consensus.csv");
     let o = export(t.path(), &out, &["--readers", "consensus"]);
-    assert!(o.status.success());
+    assert!(o.success());
     assert_eq!(csv_rows(&out).len(), 1);
 
     let out = out_dir.path().join("embedded.csv");
     let o = export(t.path(), &out, &["--readers", "nobody", "--embedded"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     let rows = csv_rows(&out);
     let rec = sigmark::open(repo("recordings/demo_ecg.edf")).unwrap();
     let eeg = sigmark::open(repo("recordings/demo_eeg.bdf")).unwrap();
@@ -257,7 +249,7 @@ fn jsonl_has_one_object_per_event() {
     let t = tree(false);
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("t.jsonl");
-    assert!(export(t.path(), &out, &[]).status.success());
+    assert!(export(t.path(), &out, &[]).success());
     let text = fs::read_to_string(&out).unwrap();
     let objs: Vec<serde_json::Value> = text
         .lines()
@@ -271,12 +263,12 @@ fn jsonl_has_one_object_per_event() {
 
 fn shard_and_merge(root: &Path, dir: &Path, ext: &str) -> (PathBuf, PathBuf) {
     let single = dir.join(format!("single.{ext}"));
-    assert!(export(root, &single, &[]).status.success());
+    assert!(export(root, &single, &[]).success());
     let mut shards = Vec::new();
     for k in 1..=3 {
         let s = dir.join(format!("shard{k}.{ext}"));
         let o = export(root, &s, &["--shard", &format!("{k}/3")]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.success(), "{}", o.stderr);
         shards.push(s.to_str().unwrap().to_string());
     }
     let merged = dir.join(format!("merged.{ext}"));
@@ -284,7 +276,7 @@ fn shard_and_merge(root: &Path, dir: &Path, ext: &str) -> (PathBuf, PathBuf) {
     args.extend(shards.iter().map(String::as_str));
     args.extend(["--out", merged.to_str().unwrap()]);
     let o = sigmark(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     (single, merged)
 }
 
@@ -389,7 +381,7 @@ fn parquet_round_trips_with_types_and_merges() {
     assert!(rows[3].contains("|1714557600000000000|"), "{}", rows[3]);
     // The same table as the CSV export.
     let csv_out = dir.path().join("same.csv");
-    assert!(export(t.path(), &csv_out, &[]).status.success());
+    assert!(export(t.path(), &csv_out, &[]).success());
     let csv = csv_rows(&csv_out);
     for (p, c) in rows.iter().zip(&csv) {
         let p: Vec<&str> = p.split('|').collect();
@@ -410,7 +402,7 @@ fn merge_refuses_overlapping_shards() {
     let t = many(6);
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.csv");
-    assert!(export(t.path(), &a, &[]).status.success());
+    assert!(export(t.path(), &a, &[]).success());
     let out = dir.path().join("m.csv");
     let o = sigmark(&[
         "export",
@@ -420,8 +412,8 @@ fn merge_refuses_overlapping_shards() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("same N"), "{}", stderr(&o));
+    assert!(!o.success());
+    assert!(o.stderr.contains("same N"), "{}", o.stderr);
     assert!(!out.exists());
 }
 
@@ -431,7 +423,7 @@ fn a_single_recording_path_exports_its_tables() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("one.csv");
     let o = export(&t.path().join("ecg/demo_ecg.edf"), &out, &[]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     let rows = csv_rows(&out);
     assert_eq!(rows.len(), 4);
     assert!(rows.iter().all(|r| r[0] == "demo_ecg.edf"));
@@ -443,7 +435,7 @@ fn bids_writes_events_and_column_descriptions_per_recording() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("bids");
     let o = export(t.path(), &out, &["--format", "bids"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     let base = out.join("sub-ecgdemoecg/eeg/sub-ecgdemoecg_task-annotations");
     let tsv = fs::read_to_string(format!("{}_events.tsv", base.display())).unwrap();
     let lines: Vec<&str> = tsv.lines().collect();
@@ -491,7 +483,7 @@ fn edfplus_annotation_only_file_reads_back() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     let back = sigmark::open(&out).unwrap();
     assert_eq!(back.format.name(), "EDF+C");
     assert!(back.channels.is_empty(), "annotation-only");
@@ -515,7 +507,7 @@ fn edfplus_annotation_only_file_reads_back() {
         "--out",
         csv_out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr);
     assert_eq!(
         fs::read_to_string(&csv_out).unwrap(),
         "Onset,Duration,Annotation\n1.5,10,AF\n30,0,PVC\n"
@@ -529,6 +521,6 @@ fn edfplus_annotation_only_file_reads_back() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("--reader"), "{}", stderr(&o));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("--reader"), "{}", o.stderr);
 }

@@ -2,29 +2,16 @@
 //! user moved to another lane or montage) is dropped, never drawn; the current request's error
 //! and panic reach the screen.
 
-use std::path::Path;
+mod common;
 
+use common::app::{frame_text, AppBuilder, TestApp};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use sigmark::dsp::montage;
 use sigmark::jobs::{Done, JobError, Key, Slot};
 use sigmark::tui::background::Output;
-use sigmark::tui::render;
-use sigmark::tui::{App, ColorMode, Keymap, Theme};
+use sigmark::tui::{render, App};
 
-fn app(name: &str) -> App {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("recordings")
-        .join(name);
-    let mut app = App::new(
-        sigmark::open(path).unwrap(),
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        montage::shipped().unwrap(),
-    );
-    app.wait_for_pyramid();
-    app
+fn app(name: &str) -> TestApp {
+    AppBuilder::demo(name).build()
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -32,18 +19,7 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn frame(app: &mut App) -> String {
-    let mut term = Terminal::new(TestBackend::new(160, 45)).unwrap();
-    term.draw(|f| render::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let row: String = (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect();
-            row.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    frame_text(app, 160, 45)
 }
 
 fn stale_failure(key: Key, generation: u64) -> Done<Output> {

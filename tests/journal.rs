@@ -2,6 +2,8 @@
 //! sequence numbers, temporary files left by a killed run (issue 11 items 1, 2, 3, 9).
 //! The journals in tests/data/journal/ are the reproducers of the issue.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -302,46 +304,33 @@ fn tmpfs_dir(name: &str) -> Option<(MutexGuard<'static, ()>, PathBuf)> {
 /// while the user moves on, until a mark is journaled again.
 #[test]
 fn full_disk_keeps_not_saved_in_the_status_bar_until_an_append_succeeds() {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use sigmark::tui::{self, App, ColorMode, Keymap, Options, Theme};
+    use common::app::{frame_text, press, AppBuilder};
+    use sigmark::tui::App;
     let Some((_turn, dir)) = tmpfs_dir("tui") else {
         return;
     };
-    let rec = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
-    let mut app = App::new(
-        sigmark::open(&rec).unwrap(),
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        sigmark::dsp::montage::shipped().unwrap(),
-    );
-    let opts = Options {
-        reader: Some("r1".into()),
-        annotations_dir: Some(dir.clone()),
-        ..Options::default()
-    };
-    tui::attach_annotations(&mut app, "r1", &opts).unwrap();
-    let press = |app: &mut App, code| app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut app = AppBuilder::demo("demo_ecg.edf")
+        .reader("r1")
+        .annotations_dir(&dir)
+        .build();
+    // The status bar: the frame's last row.
     let status = |app: &mut App| {
-        let area = ratatui::layout::Rect::new(0, 0, 160, 30);
-        let mut buf = ratatui::buffer::Buffer::empty(area);
-        tui::render::draw_buffer(&mut buf, area, app);
-        (0..area.width)
-            .map(|x| buf[(x, area.height - 1)].symbol())
-            .collect::<String>()
+        let frame = frame_text(app, 160, 30);
+        frame.rsplit('\n').next().unwrap_or_default().to_string()
     };
     let filler = dir.join("filler");
     fill(&filler);
     let mut failed = false;
     for k in 0..100_000 {
         app.view.jump(1.0 + k as f64 * 0.01);
-        press(&mut app, KeyCode::Char('v')); // PVC
+        press(&mut app, "v"); // PVC
         if app.annot.as_ref().unwrap().store.append_failure().is_some() {
             failed = true;
             break;
         }
     }
     assert!(failed, "the disk never filled");
-    press(&mut app, KeyCode::Right); // moving on clears ordinary messages
+    press(&mut app, "right"); // moving on clears ordinary messages
     let line = status(&mut app);
     println!("after the failure and a move: {line:?}");
     assert!(line.contains("NOT SAVED"), "{line}");
@@ -354,8 +343,8 @@ fn full_disk_keeps_not_saved_in_the_status_bar_until_an_append_succeeds() {
         "{line}"
     );
     std::fs::remove_file(&filler).unwrap();
-    press(&mut app, KeyCode::Char('v'));
-    press(&mut app, KeyCode::Right);
+    press(&mut app, "v");
+    press(&mut app, "right");
     let line = status(&mut app);
     println!("after a good mark and a move: {line:?}");
     assert!(!line.contains("NOT SAVED"), "{line}");

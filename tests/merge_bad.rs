@@ -1,24 +1,19 @@
 //! `export --merge` on corrupt shards: a clear error naming the shard, exit status 1, no
 //! partial output, never a panic (issue 11 item 21; tests/data/merge_bad are its reproducers).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use common::cli::sigmark;
 use proptest::prelude::*;
 use sigmark::annotations::store::table_text;
 use sigmark::annotations::{Certainty, Event};
 
 fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn sigmark(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// The files of `dir` other than `keep` (a partial output or a temporary file left behind).
@@ -49,12 +44,9 @@ fn corrupt_parquet_shards_are_named_not_panicked_on() {
             "--out",
             &p("merged.parquet"),
         ]);
-        let err = String::from_utf8_lossy(&o.stderr);
-        println!(
-            "{bad} ({why}): status {:?}, stderr {err:?}",
-            o.status.code()
-        );
-        assert_eq!(o.status.code(), Some(1), "{bad}: exit status");
+        let err = &o.stderr;
+        println!("{bad} ({why}): status {:?}, stderr {err:?}", o.code);
+        assert_eq!(o.code, 1, "{bad}: exit status");
         assert!(err.contains(bad), "{bad}: the error names the shard");
         assert!(err.contains("corrupt Parquet"), "{bad}: says what is wrong");
         assert!(!err.contains("panicked"), "{bad}: no raw panic message");
@@ -123,7 +115,7 @@ fn shards() -> &'static (tempfile::TempDir, Vec<(PathBuf, PathBuf)>) {
                         "--out",
                         o.to_str().unwrap(),
                     ]);
-                    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+                    assert!(r.success(), "{}", &r.stderr);
                     o
                 };
                 (out("a"), out("b"))

@@ -1,8 +1,10 @@
 //! `sigmark open` refusals that must come before anything is written: no terminal, a bad
 //! `--at`, and reader names sigmark writes itself, from every source of the reader's name.
 
+mod common;
+
+use common::cli::{Cli, Run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn copy_demo(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
@@ -13,20 +15,8 @@ fn copy_demo(dir: &Path) -> PathBuf {
 
 /// Runs `sigmark ARGS` with stdout a pipe, HOME and the XDG directories in `home`, and no
 /// reader variables unless `env` sets them.
-fn sigmark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sigmark"));
-    c.args(args).env("HOME", home).env("NO_COLOR", "1");
-    for k in ["SIGMARK_READER", "XDG_CONFIG_HOME", "XDG_DATA_HOME"] {
-        c.env_remove(k);
-    }
-    c.envs(env.iter().copied());
-    let out = c.output().unwrap();
-    println!(
-        "sigmark {args:?} {env:?}: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+fn sigmark(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    Cli::new().home(home).envs(env).args(args).run()
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -55,8 +45,8 @@ fn without_a_terminal_open_refuses_before_creating_anything() {
         ],
         &[],
     );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2));
+    let err = &out.stderr;
+    assert_eq!(out.code, 2);
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(!ann.exists(), "--annotations directory was created");
     let out = sigmark(
@@ -64,7 +54,7 @@ fn without_a_terminal_open_refuses_before_creating_anything() {
         &["open", rec.to_str().unwrap(), "--reader", "kim"],
         &[],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, 2);
     assert_eq!(
         files_in(dir.path()),
         vec!["demo_ecg.edf"],
@@ -93,8 +83,8 @@ fn a_bad_or_out_of_range_at_is_an_error() {
             ],
             &[],
         );
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "--at {at}");
+        let err = &out.stderr;
+        assert_eq!(out.code, 2, "--at {at}");
         assert!(
             err.contains("--at") && err.contains(want),
             "--at {at}: {err}"
@@ -129,8 +119,8 @@ fn readers_named_like_sigmarks_own_tables_are_refused_from_every_source() {
         let mut args = vec!["open", r];
         args.extend_from_slice(flags);
         let out = sigmark(dir.path(), &args, &env);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{flags:?} {env:?}");
+        let err = &out.stderr;
+        assert_eq!(out.code, 2, "{flags:?} {env:?}");
         assert!(
             err.contains("sigmark writes itself") && err.contains(source),
             "{flags:?} {env:?}: {err}"

@@ -2,10 +2,12 @@
 //! command raw; JSON escapes them (and reads back to the original text), text replaces them.
 //! The recordings are the reproducers of issue 11 item 16 (tests/data/output_policy).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::cli::Run;
 use serde_json::Value;
 use sigmark::annotations::store::table_text;
 use sigmark::annotations::{Certainty, Event};
@@ -22,16 +24,10 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn sigmark(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "sigmark {args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+/// `sigmark ARGS`, which must succeed.
+fn sigmark(args: &[&str]) -> Run {
+    let o = common::cli::sigmark(args);
+    assert!(o.success(), "sigmark {args:?} failed: {}", o.stderr);
     o
 }
 
@@ -75,7 +71,7 @@ fn info_json_escapes_controls_and_reads_back_exact() {
         let rec = sigmark::formats::open(&path).unwrap();
         let p = path.to_str().unwrap();
         let what = format!("info --json {name}");
-        let v = json(&what, &sigmark(&["info", "--json", p]).stdout);
+        let v = json(&what, &sigmark(&["info", "--json", p]).stdout_bytes);
         for (i, c) in rec.channels.iter().enumerate() {
             let s = &v["signals"][i];
             assert_same(&format!("{what} label {i}"), &s["label"], &c.label);
@@ -101,7 +97,7 @@ fn info_json_escapes_controls_and_reads_back_exact() {
         for (i, n) in rec.notes.iter().enumerate() {
             assert_same(&format!("{what} note {i}"), &v["notes"][i], n);
         }
-        assert_clean(&format!("info {name}"), &sigmark(&["info", p]).stdout);
+        assert_clean(&format!("info {name}"), &sigmark(&["info", p]).stdout_bytes);
     }
 }
 
@@ -113,7 +109,10 @@ fn spectrum_json_and_text_follow_the_policy() {
         let p = path.to_str().unwrap();
         let args = ["spectrum", p, "--channel", "0", "--segment", "1"];
         let what = format!("spectrum --json {name}");
-        let v = json(&what, &sigmark(&[&args[..], &["--json"]].concat()).stdout);
+        let v = json(
+            &what,
+            &sigmark(&[&args[..], &["--json"]].concat()).stdout_bytes,
+        );
         assert_same(
             &format!("{what} channel"),
             &v["channel"],
@@ -124,7 +123,7 @@ fn spectrum_json_and_text_follow_the_policy() {
             &v["unit"],
             rec.channels[0].unit.trim(),
         );
-        assert_clean(&format!("spectrum {name}"), &sigmark(&args).stdout);
+        assert_clean(&format!("spectrum {name}"), &sigmark(&args).stdout_bytes);
     }
 }
 
@@ -178,16 +177,16 @@ fn compare_json_and_text_follow_the_policy() {
     let b = t.path().join("inj2.bob.events.tsv");
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     let args = ["compare", a, b, "--mode", "event"];
-    let out = sigmark(&[&args[..], &["--json"]].concat()).stdout;
+    let out = sigmark(&[&args[..], &["--json"]].concat()).stdout_bytes;
     let mut strings = Vec::new();
     all_strings(&json("compare --json", &out), &mut strings);
     let named = strings.iter().filter(|s| s.contains(HOSTILE)).count();
     println!("compare --json: {named} strings hold the label exact");
     assert!(named > 0, "compare --json lost the label: {strings:?}");
-    assert_clean("compare", &sigmark(&args).stdout);
+    assert_clean("compare", &sigmark(&args).stdout_bytes);
     assert_clean(
         "compare --csv",
-        &sigmark(&[&args[..], &["--csv"]].concat()).stdout,
+        &sigmark(&[&args[..], &["--csv"]].concat()).stdout_bytes,
     );
 }
 

@@ -94,7 +94,7 @@ impl Setup {
         set_mode(&dir, 0o2775);
         // The binary and the recording where both accounts can reach them.
         let bin = root.join("sigmark");
-        std::fs::copy(env!("CARGO_BIN_EXE_sigmark"), &bin).unwrap();
+        std::fs::copy(common::cli::bin(), &bin).unwrap();
         set_mode(&bin, 0o755);
         let rec = root.join("rec.edf");
         std::fs::copy(

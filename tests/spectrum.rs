@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde_json::Value;
 use sigmark::dsp::spectrum::{
-    band_power, band_powers, dominant_frequency, Detrend, SharedSpectrogram, Spectrogram,
+    band_power, band_powers, dominant_frequency, Detrend, Psd, SharedSpectrogram, Spectrogram,
     SpectrumError, StftSpec, Welch, WelchSpec, EEG_BANDS, TOTAL_BAND,
 };
 use sigmark::dsp::BuildOutcome;
@@ -70,69 +70,7 @@ fn welch_equals_scipy() {
     let mut tally = Tally::default();
     let cases = r["cases"].as_array().unwrap();
     for c in cases {
-        let name = c["signal"].as_str().unwrap();
-        let sig = &r["signals"][name];
-        let (rate, x) = (sig["rate_hz"].as_f64().unwrap(), floats(&sig["samples"]));
-        let spec = WelchSpec {
-            segment: c["segment"].as_u64().unwrap() as usize,
-            overlap: c["overlap"].as_f64().unwrap(),
-            detrend: match c["detrend"].as_str().unwrap() {
-                "none" => Detrend::None,
-                _ => Detrend::Constant,
-            },
-        };
-        let label = format!("{name} segment {} {:?}", spec.segment, spec);
-        let psd = Welch::new(spec).unwrap().psd(&x, rate).unwrap();
-        assert_eq!(
-            psd.segment as u64,
-            c["segment_used"].as_u64().unwrap(),
-            "{label}"
-        );
-        assert_eq!(
-            psd.overlap_samples as u64,
-            c["noverlap"].as_u64().unwrap(),
-            "{label}"
-        );
-        assert_eq!(
-            psd.segments as u64,
-            c["segments"].as_u64().unwrap(),
-            "{label}"
-        );
-        let (f, p) = (floats(&c["frequencies_hz"]), floats(&c["psd"]));
-        assert_eq!(psd.density.len(), p.len(), "{label}");
-        let floor = FLOOR_OF_MAX * p.iter().cloned().fold(0.0, f64::max);
-        for k in 0..p.len() {
-            let what = format!("{label} bin {k}");
-            tally.check(&what, psd.frequencies_hz[k], f[k], 1e-12, 0.0);
-            tally.check(&what, psd.density[k], p[k], PSD_REL, floor);
-        }
-        let total = c["total"].as_f64().unwrap();
-        let floor = FLOOR_OF_MAX * total;
-        let got_total = band_power(&psd, TOTAL_BAND.low_hz, TOTAL_BAND.high_hz);
-        tally.check(&format!("{label} total"), got_total, total, PSD_REL, floor);
-        for b in band_powers(&psd) {
-            let want = &c["bands"][b.band.name];
-            let what = format!("{label} {}", b.band.name);
-            tally.check(
-                &what,
-                b.absolute,
-                want["absolute"].as_f64().unwrap(),
-                PSD_REL,
-                floor,
-            );
-            tally.check(
-                &what,
-                b.relative,
-                want["relative"].as_f64().unwrap(),
-                PSD_REL,
-                1e-9,
-            );
-        }
-        assert_eq!(
-            dominant_frequency(&psd, TOTAL_BAND.low_hz, TOTAL_BAND.high_hz),
-            c["dominant_hz"].as_f64(),
-            "{label}"
-        );
+        check_case(&r, c, &mut tally);
     }
     println!(
         "welch vs scipy {}: {} cases, {} values compared, largest relative error {:.2e} \
@@ -145,6 +83,79 @@ fn welch_equals_scipy() {
     );
     assert!(tally.failures.is_empty(), "{:#?}", tally.failures);
     assert!(tally.compared > 6000);
+}
+
+/// One SciPy case: the segment, overlap and count used, each bin, the total and band powers,
+/// the dominant frequency.
+fn check_case(r: &Value, c: &Value, tally: &mut Tally) {
+    let name = c["signal"].as_str().unwrap();
+    let sig = &r["signals"][name];
+    let (rate, x) = (sig["rate_hz"].as_f64().unwrap(), floats(&sig["samples"]));
+    let spec = WelchSpec {
+        segment: c["segment"].as_u64().unwrap() as usize,
+        overlap: c["overlap"].as_f64().unwrap(),
+        detrend: match c["detrend"].as_str().unwrap() {
+            "none" => Detrend::None,
+            _ => Detrend::Constant,
+        },
+    };
+    let label = format!("{name} segment {} {:?}", spec.segment, spec);
+    let psd = Welch::new(spec).unwrap().psd(&x, rate).unwrap();
+    assert_eq!(
+        psd.segment as u64,
+        c["segment_used"].as_u64().unwrap(),
+        "{label}"
+    );
+    assert_eq!(
+        psd.overlap_samples as u64,
+        c["noverlap"].as_u64().unwrap(),
+        "{label}"
+    );
+    assert_eq!(
+        psd.segments as u64,
+        c["segments"].as_u64().unwrap(),
+        "{label}"
+    );
+    let (f, p) = (floats(&c["frequencies_hz"]), floats(&c["psd"]));
+    assert_eq!(psd.density.len(), p.len(), "{label}");
+    let floor = FLOOR_OF_MAX * p.iter().cloned().fold(0.0, f64::max);
+    for k in 0..p.len() {
+        let what = format!("{label} bin {k}");
+        tally.check(&what, psd.frequencies_hz[k], f[k], 1e-12, 0.0);
+        tally.check(&what, psd.density[k], p[k], PSD_REL, floor);
+    }
+    check_total_and_bands(c, &psd, &label, tally);
+    assert_eq!(
+        dominant_frequency(&psd, TOTAL_BAND.low_hz, TOTAL_BAND.high_hz),
+        c["dominant_hz"].as_f64(),
+        "{label}"
+    );
+}
+
+/// The total power and each band's absolute and relative power against the case's.
+fn check_total_and_bands(c: &Value, psd: &Psd, label: &str, tally: &mut Tally) {
+    let total = c["total"].as_f64().unwrap();
+    let floor = FLOOR_OF_MAX * total;
+    let got_total = band_power(psd, TOTAL_BAND.low_hz, TOTAL_BAND.high_hz);
+    tally.check(&format!("{label} total"), got_total, total, PSD_REL, floor);
+    for b in band_powers(psd) {
+        let want = &c["bands"][b.band.name];
+        let what = format!("{label} {}", b.band.name);
+        tally.check(
+            &what,
+            b.absolute,
+            want["absolute"].as_f64().unwrap(),
+            PSD_REL,
+            floor,
+        );
+        tally.check(
+            &what,
+            b.relative,
+            want["relative"].as_f64().unwrap(),
+            PSD_REL,
+            1e-9,
+        );
+    }
 }
 
 fn sine(rate: f64, n: usize, parts: &[(f64, f64)]) -> Vec<f64> {

@@ -1,22 +1,12 @@
 //! `sigmark spectrum` and `sigmark detect beats` end to end, on the demo recordings.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::cli::sigmark;
 use serde_json::Value;
 use sigmark::dsp::spectrum::{Welch, WelchSpec};
-
-fn sigmark(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn demo(name: &str) -> String {
     let p: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,7 +36,7 @@ fn spectrum_json_has_the_documented_keys_and_the_library_values() {
         "--duration",
         "20",
     ];
-    let (code, out, err) = sigmark(&[&args[..], &["--json"]].concat());
+    let (code, out, err) = sigmark(&[&args[..], &["--json"]].concat()).parts();
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     for key in [
@@ -101,7 +91,7 @@ fn spectrum_json_has_the_documented_keys_and_the_library_values() {
 }
 
 #[test]
-fn spectrum_csv_text_and_options() {
+fn spectrum_csv_has_quarter_hertz_bins_and_the_seizure_peak() {
     let eeg = demo("demo_eeg.bdf");
     let (code, out, err) = sigmark(&[
         "spectrum",
@@ -119,7 +109,8 @@ fn spectrum_csv_text_and_options() {
         "--detrend",
         "none",
         "--csv",
-    ]);
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "frequency_hz,psd");
@@ -142,15 +133,23 @@ fn spectrum_csv_text_and_options() {
         (3.0..=6.0).contains(&peak.0),
         "seizure rhythm at T3: {peak:?}"
     );
+}
 
-    let (code, out, err) = sigmark(&["spectrum", &eeg, "-c", "EEG O2", "--duration", "60"]);
+#[test]
+fn spectrum_text_names_the_channel_and_the_bands() {
+    let eeg = demo("demo_eeg.bdf");
+    let (code, out, err) = sigmark(&["spectrum", &eeg, "-c", "EEG O2", "--duration", "60"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("channel     EEG O2 (uV, 256 Hz)"), "{out}");
     assert!(out.contains("segments averaged"));
     assert!(out.contains("  alpha "), "{out}");
     assert!(out.contains("dominant    "));
+}
 
-    // A segment longer than the window is shortened, as SciPy shortens it, and said so.
+#[test]
+fn a_segment_longer_than_the_window_is_shortened_and_said_so() {
+    // As SciPy shortens it.
+    let eeg = demo("demo_eeg.bdf");
     let (code, out, err) = sigmark(&[
         "spectrum",
         &eeg,
@@ -163,7 +162,8 @@ fn spectrum_csv_text_and_options() {
         "--segment",
         "4",
         "--json",
-    ]);
+    ])
+    .parts();
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["segment_samples"], 256);
@@ -188,15 +188,15 @@ fn spectrum_errors_name_the_problem() {
         (&["-c", "0", "--segment", "NaN"], "--segment NaN"),
     ];
     for (extra, message) in cases {
-        let (code, _, err) = sigmark(&[&["spectrum", &eeg][..], extra].concat());
+        let (code, _, err) = sigmark(&[&["spectrum", &eeg][..], extra].concat()).parts();
         assert_eq!(code, 2, "{extra:?}: {err}");
         assert!(err.contains(message), "{extra:?}: {err}");
     }
-    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--json", "--csv"]);
+    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--json", "--csv"]).parts();
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--detrend", "linear"]);
+    let (code, _, err) = sigmark(&["spectrum", &eeg, "-c", "0", "--detrend", "linear"]).parts();
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = sigmark(&["spectrum", "/no/such/file.edf", "-c", "0"]);
+    let (code, _, err) = sigmark(&["spectrum", "/no/such/file.edf", "-c", "0"]).parts();
     assert_eq!(code, 1, "{err}");
 }
 
@@ -206,7 +206,7 @@ const HEADER: &str =
 #[test]
 fn detect_beats_writes_an_events_table() {
     let ecg = demo("demo_ecg.edf");
-    let (code, out, err) = sigmark(&["detect", "beats", &ecg]);
+    let (code, out, err) = sigmark(&["detect", "beats", &ecg]).parts();
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], HEADER);
@@ -251,7 +251,7 @@ fn detect_beats_writes_an_events_table() {
     let path = dir.path().join("demo.beats.events.tsv");
     std::fs::write(&path, "old contents\n").unwrap();
     let p = path.to_string_lossy().into_owned();
-    let (code, stdout, err) = sigmark(&["detect", "beats", &ecg, "--out", &p]);
+    let (code, stdout, err) = sigmark(&["detect", "beats", &ecg, "--out", &p]).parts();
     assert_eq!(code, 0, "{err}");
     assert_eq!(stdout, "");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), out);
@@ -261,7 +261,7 @@ fn detect_beats_writes_an_events_table() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 
-    let (code, out, err) = sigmark(&["detect", "beats", &ecg, "--channel", "ECG V5"]);
+    let (code, out, err) = sigmark(&["detect", "beats", &ecg, "--channel", "ECG V5"]).parts();
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().nth(1).unwrap().contains("\tECG V5\t"));
 }
@@ -269,20 +269,20 @@ fn detect_beats_writes_an_events_table() {
 #[test]
 fn detect_beats_errors_name_the_problem() {
     let eeg = demo("demo_eeg.bdf");
-    let (code, _, err) = sigmark(&["detect", "beats", &eeg]);
+    let (code, _, err) = sigmark(&["detect", "beats", &eeg]).parts();
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no channel looks like ECG"), "{err}");
     assert!(err.contains("EEG Fp1"), "{err}");
     let ecg = demo("demo_ecg.edf");
-    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "-c", "MLII"]);
+    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "-c", "MLII"]).parts();
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("channels are: ECG I, ECG II, ECG V1, ECG V5"),
         "{err}"
     );
-    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "--out", "/no/such/dir/x.tsv"]);
+    let (code, _, err) = sigmark(&["detect", "beats", &ecg, "--out", "/no/such/dir/x.tsv"]).parts();
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("/no/such/dir/x.tsv"), "{err}");
-    let (code, _, err) = sigmark(&["detect", "everything", &ecg]);
+    let (code, _, err) = sigmark(&["detect", "everything", &ecg]).parts();
     assert_eq!(code, 2, "{err}");
 }

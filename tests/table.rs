@@ -3,13 +3,17 @@
 //! undoes through the journal; saving keeps the mode and group of the file it replaces and a
 //! new file gets the umask's usual mode.
 
+mod common;
+
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use common::app::{AppBuilder, TestApp};
+use common::cli::Cli;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use sigmark::annotations::store::{self, read_table, write_atomic};
 use sigmark::annotations::{Paths, Provenance, Store};
-use sigmark::tui::{self, App, ColorMode, Keymap, Options, Theme};
+use sigmark::tui::App;
 
 const HEADER: &str =
     "onset\tduration\tlabel\tchannel\tcertainty\tnote\treader\tid\tcreated\tmodified";
@@ -28,20 +32,12 @@ fn copy_demo(dir: &Path) -> PathBuf {
     dst
 }
 
-fn app(rec: &Path, reader: &str) -> App {
-    let mut app = App::new(
-        sigmark::open(rec).unwrap(),
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        sigmark::dsp::montage::shipped().unwrap(),
-    );
-    let opts = Options {
-        reader: Some(reader.into()),
-        keymap: Some("ecg".into()),
-        ..Options::default()
-    };
-    tui::attach_annotations(&mut app, reader, &opts).unwrap();
-    app
+fn app(rec: &Path, reader: &str) -> TestApp {
+    AppBuilder::file(rec)
+        .reader(reader)
+        .labels("ecg")
+        .in_place()
+        .build()
 }
 
 fn key(app: &mut App, code: KeyCode, m: KeyModifiers) {
@@ -132,15 +128,9 @@ fn compare_cli_reports_line_5_of_the_repro() {
         row("bad", "PVC", "id3")
     );
     std::fs::write(&p, text).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sigmark"))
-        .arg("compare")
-        .arg(&p)
-        .arg(&p)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    println!("status {:?}, stderr: {err}", out.status.code());
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let out = Cli::new().arg("compare").arg(&p).arg(&p).run();
+    let err = &out.stderr;
+    assert_eq!(out.code, 1, "{err}");
     assert!(err.contains("rec.r1.events.tsv:5:"), "{err}");
 }
 
@@ -327,14 +317,13 @@ fn exports_keep_the_mode_of_the_file_they_replace() {
     for ext in ["csv", "tsv", "jsonl", "parquet"] {
         let out = d.path().join(format!("all.{ext}"));
         let run = || {
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_sigmark"))
-                .args(["export"])
+            let o = Cli::new()
+                .arg("export")
                 .arg(d.path())
                 .arg("--out")
                 .arg(&out)
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                .run();
+            assert!(o.success(), "{}", o.stderr);
         };
         run();
         println!("{ext}: new {:o}, expected {fresh:o}", mode(&out));

@@ -6,38 +6,28 @@ mod common;
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::Terminal;
 use sigmark::dsp::{montage, ChannelKind, FilterSpec, Montage};
 use sigmark::formats::edf::writer::Plus;
 use sigmark::tui::render::{self, lane_columns};
-use sigmark::tui::{App, ColorMode, Keymap, Theme};
+use sigmark::tui::App;
+
+use common::app::{frame_text, AppBuilder, TestApp};
 
 fn demo(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("recordings")
-        .join(name)
+    common::app::demo(name)
 }
 
-fn app_for(rec: sigmark::Recording, montages: Vec<Montage>) -> App {
-    let mut app = App::new(
-        rec,
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        montages,
-    );
-    app.reader = "tester".into();
-    app.wait_for_pyramid();
-    app
+/// The viewer (view only, shown as reader "tester") over `rec` with the montage catalogue `montages`.
+fn app_for(rec: sigmark::Recording, montages: Vec<Montage>) -> TestApp {
+    AppBuilder::recording(rec)
+        .montages(montages)
+        .shown_as("tester")
+        .build()
 }
 
-fn app(name: &str) -> App {
-    app_for(
-        sigmark::open(demo(name)).unwrap(),
-        montage::shipped().unwrap(),
-    )
+/// The viewer (view only, shown as reader "tester") over a demo recording.
+fn app(name: &str) -> TestApp {
+    AppBuilder::demo(name).shown_as("tester").build()
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -50,43 +40,25 @@ fn keys(app: &mut App, text: &str) {
     }
 }
 
-/// The frame as text, one line per row, trailing blanks trimmed.
-fn frame(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| render::draw(f, app)).unwrap();
-    text_of(term.backend().buffer())
-}
-
-fn text_of(buf: &Buffer) -> String {
-    let a = buf.area;
-    (a.y..a.y + a.height)
-        .map(|y| {
-            let line: String = (a.x..a.x + a.width).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn snapshot_ecg_demo_80x24() {
     let mut app = app("demo_ecg.edf");
-    insta::assert_snapshot!(frame(&mut app, 80, 24));
+    insta::assert_snapshot!(frame_text(&mut app, 80, 24));
 }
 
 #[test]
 fn snapshot_ecg_demo_300x100_zoomed_out_from_the_pyramid() {
     let mut app = app("demo_ecg.edf");
-    frame(&mut app, 300, 100); // first frame auto-scales at 10 s
+    frame_text(&mut app, 300, 100); // first frame auto-scales at 10 s
     key(&mut app, KeyCode::Char('Z'));
     assert!(app.view.is_all());
-    insta::assert_snapshot!(frame(&mut app, 300, 100));
+    insta::assert_snapshot!(frame_text(&mut app, 300, 100));
 }
 
 #[test]
 fn snapshot_too_small_20x6() {
     let mut app = app("demo_ecg.edf");
-    let f = frame(&mut app, 20, 6);
+    let f = frame_text(&mut app, 20, 6);
     assert!(f.contains("too small"), "{f}");
     insta::assert_snapshot!(f);
 }
@@ -97,14 +69,14 @@ fn snapshot_eeg_double_banana_120x40() {
     app.select_montage_named("double_banana").unwrap();
     app.wait_for_pyramid();
     app.view.jump(90.0); // inside the seizure (70-110 s)
-    insta::assert_snapshot!(frame(&mut app, 120, 40));
+    insta::assert_snapshot!(frame_text(&mut app, 120, 40));
 }
 
 #[test]
 fn snapshot_help_and_jump_prompt() {
     let mut app = app("demo_ecg.edf");
     keys(&mut app, "?");
-    let help = frame(&mut app, 100, 30);
+    let help = frame_text(&mut app, 100, 30);
     assert!(
         help.contains("Jump to a time") && help.contains("pagedown"),
         "{help}"
@@ -113,7 +85,7 @@ fn snapshot_help_and_jump_prompt() {
     keys(&mut app, "x"); // any key closes help
     assert!(app.layers.is_empty(), "help is still open");
     keys(&mut app, "g1:3");
-    let prompt = frame(&mut app, 100, 30);
+    let prompt = frame_text(&mut app, 100, 30);
     assert!(
         prompt.lines().last().unwrap().contains("Jump to") && prompt.contains("1:3_"),
         "{prompt}"
@@ -123,7 +95,7 @@ fn snapshot_help_and_jump_prompt() {
 #[test]
 fn monitoring_hdf5_renders_with_its_rates() {
     let mut app = app("demo_monitoring.h5");
-    let f = frame(&mut app, 120, 30);
+    let f = frame_text(&mut app, 120, 30);
     assert!(f.contains("SpO2") && f.contains("Resp"), "{f}");
     insta::assert_snapshot!(f);
 }
@@ -133,15 +105,12 @@ fn every_size_draws_without_panicking() {
     let mut app = app("demo_eeg.bdf");
     for w in (1..=140).step_by(7) {
         for h in (1..=60).step_by(3) {
-            let area = Rect::new(0, 0, w, h);
-            let mut buf = Buffer::empty(area);
-            render::draw_buffer(&mut buf, area, &mut app);
+            frame_text(&mut app, w, h);
         }
     }
     keys(&mut app, "?");
     for (w, h) in [(32, 8), (33, 9), (200, 10), (40, 200)] {
-        let area = Rect::new(0, 0, w, h);
-        render::draw_buffer(&mut Buffer::empty(area), area, &mut app);
+        frame_text(&mut app, w, h);
     }
 }
 
@@ -255,7 +224,7 @@ fn channels_hide_solo_reorder_and_group() {
 #[test]
 fn amplitude_keys_and_autoscale() {
     let mut app = app("demo_ecg.edf");
-    frame(&mut app, 100, 30);
+    frame_text(&mut app, 100, 30);
     let s0 = app.lanes[0].scale;
     assert!(!app.lanes[0].unscaled && s0 > 0.0);
     keys(&mut app, "+");
@@ -270,7 +239,7 @@ fn amplitude_keys_and_autoscale() {
         "ctrl-up changes the selected channel only"
     );
     keys(&mut app, "a");
-    frame(&mut app, 100, 30);
+    frame_text(&mut app, 100, 30);
     assert!(
         (app.lanes[0].scale - s0).abs() / s0 < 1e-9,
         "auto-scale of the same view gives the same scale"
@@ -381,7 +350,7 @@ fn gaps_of_edf_plus_d_stay_empty() {
     assert!(cols[..19].iter().all(|c| c.0.is_finite()), "{cols:?}");
     assert!(cols[21..49].iter().all(|c| c.0.is_nan()), "{cols:?}");
     assert!(cols[51..69].iter().all(|c| c.0.is_finite()), "{cols:?}");
-    let f = frame(&mut app, 60, 12);
+    let f = frame_text(&mut app, 60, 12);
     assert!(
         f.contains("spike"),
         "embedded annotations show in the event lane:\n{f}"
@@ -391,7 +360,7 @@ fn gaps_of_edf_plus_d_stay_empty() {
 #[test]
 fn mouse_clicks_move_the_cursor_when_enabled() {
     let mut app = app("demo_ecg.edf");
-    frame(&mut app, 114, 30); // waveform area: 100 columns from x = 14
+    frame_text(&mut app, 114, 30); // waveform area: 100 columns from x = 14
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
         column: 64,
@@ -423,7 +392,7 @@ fn file_text_never_reaches_the_terminal_with_control_characters() {
     spec.annotations[0].text = "evil\u{1b}]0;x\u{7}".into();
     let rec = common::open(common::bytes(&spec)).unwrap();
     let mut app = app_for(rec, Vec::new());
-    let f = frame(&mut app, 80, 14);
+    let f = frame_text(&mut app, 80, 14);
     assert!(!f.chars().any(|c| c.is_control() && c != '\n'), "{f:?}");
     assert!(f.contains("evil"));
 }
@@ -492,7 +461,7 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
     let mut app = app("demo_eeg.bdf");
     app.view.jump(90.0);
     keys(&mut app, "S");
-    let f = frame(&mut app, 160, 45);
+    let f = frame_text(&mut app, 160, 45);
     assert!(
         f.contains("delta") && f.contains("alpha") && f.contains("dominant"),
         "{f}"
@@ -517,14 +486,14 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
         .shared
         .read()
         .is_complete());
-    let f = frame(&mut app, 160, 45);
+    let f = frame_text(&mut app, 160, 45);
     assert!(
         f.contains("spectrogram") && f.chars().any(|c| "░▒▓█".contains(c)),
         "{f}"
     );
     // Selecting another channel drops the stale job and starts one for the new channel.
     key(&mut app, KeyCode::Down);
-    frame(&mut app, 160, 45);
+    frame_text(&mut app, 160, 45);
     assert_eq!(
         app.freq.spectrogram.as_ref().unwrap().lane,
         app.selected_lane().unwrap()
@@ -540,13 +509,13 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
     assert!(beats.len() > 500, "{} beats in 10 minutes", beats.len());
     let hr = sigmark::tui::freq::mean_hr_in_view(&ecg, &beats).unwrap();
     assert!((40.0..120.0).contains(&hr), "{hr}");
-    let f = frame(&mut ecg, 120, 40);
+    let f = frame_text(&mut ecg, 120, 40);
     assert!(
         f.contains("HR bpm") && render::status_line(&ecg).contains(&format!("HR {hr:.0} bpm")),
         "{f}"
     );
 }
 
-fn app_for_demo_ecg() -> App {
+fn app_for_demo_ecg() -> TestApp {
     app("demo_ecg.edf")
 }

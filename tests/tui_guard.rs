@@ -1,12 +1,14 @@
 //! The viewer never loses a mark or shows a wrong time: quitting with an open interval, the
 //! too-small screen, view-only mode, the jump prompt, and times rounded to the zoom.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use sigmark::tui::{self, render, App, ColorMode, Keymap, Options, Theme};
+use sigmark::tui::{render, App};
+
+use common::app::{frame_text, AppBuilder, TestApp};
 
 fn copy_demo(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
@@ -15,23 +17,12 @@ fn copy_demo(dir: &Path) -> PathBuf {
     dst
 }
 
-fn viewer(path: &Path) -> App {
-    App::new(
-        sigmark::open(path).unwrap(),
-        Keymap::shipped().unwrap(),
-        Theme::new(ColorMode::NoColor),
-        sigmark::dsp::montage::shipped().unwrap(),
-    )
+fn viewer(path: &Path) -> TestApp {
+    AppBuilder::file(path).build()
 }
 
-fn marking(path: &Path, reader: &str) -> App {
-    let mut app = viewer(path);
-    let opts = Options {
-        reader: Some(reader.into()),
-        ..Options::default()
-    };
-    tui::attach_annotations(&mut app, reader, &opts).unwrap();
-    app
+fn marking(path: &Path, reader: &str) -> TestApp {
+    AppBuilder::file(path).reader(reader).in_place().build()
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -46,17 +37,6 @@ fn labels(app: &App) -> Vec<(f64, f64, String)> {
     let a = app.annot.as_ref().unwrap();
     let ev = a.store.events().iter();
     ev.map(|e| (e.onset, e.duration, e.label.clone())).collect()
-}
-
-/// Draws a frame of `w` x `h` and returns its text.
-fn frame(app: &mut App, w: u16, h: u16) -> String {
-    let area = Rect::new(0, 0, w, h);
-    let mut buf = Buffer::empty(area);
-    render::draw_buffer(&mut buf, area, app);
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
@@ -103,7 +83,7 @@ fn while_the_terminal_is_too_small_only_quit_works() {
     let dir = tempfile::tempdir().unwrap();
     let rec = copy_demo(dir.path());
     let mut app = marking(&rec, "kim");
-    let f = frame(&mut app, 20, 6);
+    let f = frame_text(&mut app, 20, 6);
     assert!(f.contains("too small"), "{f}");
     keys(&mut app, "v2x");
     println!(
@@ -114,16 +94,16 @@ fn while_the_terminal_is_too_small_only_quit_works() {
     assert!(labels(&app).is_empty(), "a blind mark was made");
     assert!(app.annot.as_ref().unwrap().open.is_none());
     assert_eq!(app.view.span_s, 10.0, "x zoomed out blind");
-    let f = frame(&mut app, 20, 6);
+    let f = frame_text(&mut app, 20, 6);
     assert!(f.contains("enlarge"), "the refusal is on screen:\n{f}");
-    frame(&mut app, 80, 24);
+    frame_text(&mut app, 80, 24);
     keys(&mut app, "v");
     assert_eq!(
         labels(&app).len(),
         1,
         "keys work again once it is large enough"
     );
-    frame(&mut app, 20, 6);
+    frame_text(&mut app, 20, 6);
     keys(&mut app, "q");
     assert!(app.quit);
 }

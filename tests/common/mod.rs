@@ -3,6 +3,7 @@
 
 pub mod adjudication;
 pub mod app;
+pub mod cli;
 pub mod tmux;
 
 use chrono::NaiveDate;
