@@ -19,6 +19,8 @@ pub mod atomic;
 mod edits;
 mod error;
 mod events;
+#[cfg(test)]
+pub(crate) mod full_disk;
 pub mod journal;
 mod lock;
 mod paths;

@@ -1,43 +1,5 @@
 use super::*;
-use crate::annotations::journal::JournalFile;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-/// A file in memory with `room` bytes left: a write that does not fit is written in part, as
-/// on a full disk, then fails with ENOSPC.
-#[derive(Debug, Clone)]
-struct Disk {
-    bytes: Arc<Mutex<Vec<u8>>>,
-    room: Arc<Mutex<usize>>,
-}
-
-impl Write for Disk {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut room = self.room.lock().unwrap();
-        if *room == 0 {
-            return Err(std::io::Error::from_raw_os_error(28));
-        }
-        let n = buf.len().min(*room);
-        *room -= n;
-        self.bytes.lock().unwrap().extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl JournalFile for Disk {
-    fn truncate_to(&mut self, len: u64) -> std::io::Result<()> {
-        let mut b = self.bytes.lock().unwrap();
-        *self.room.lock().unwrap() += b.len() - len as usize;
-        b.truncate(len as usize);
-        Ok(())
-    }
-    fn sync(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::annotations::store::full_disk::Disk;
 
 fn decision(key: &str) -> Decision {
     Decision {
@@ -51,10 +13,7 @@ fn decision(key: &str) -> Decision {
 
 #[test]
 fn a_failed_append_is_cut_back_and_the_next_one_starts_clean() {
-    let disk = Disk {
-        bytes: Arc::default(),
-        room: Arc::new(Mutex::new(130)),
-    };
+    let disk = Disk::new(130);
     let path = PathBuf::from("x.consensus.decisions.jsonl");
     let mut log = DecisionLog {
         out: Appender::with_file(Box::new(disk.clone()), &path, 0),

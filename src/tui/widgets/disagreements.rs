@@ -4,7 +4,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Clear, Widget};
 
 use crate::annotations::Event;
 use crate::tui::app::App;
@@ -13,12 +12,10 @@ use crate::tui::view::{decimals, format_offset};
 /// Draws the panel at the right of `lanes` (the area above the event lanes).
 pub fn render(app: &App, lanes: Rect, buf: &mut Buffer) {
     let Some(adj) = &app.adjudication else { return };
-    let w = lanes.width.min(60);
-    if w < 24 || lanes.height < 3 {
+    let Some(r) = super::side_panel(lanes, 60, 24, buf) else {
         return;
-    }
-    let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
-    Clear.render(r, buf);
+    };
+    let w = r.width;
     let view = &app.prepared.adjudication;
     let title = format!(
         " {} vs {}: {} of {} resolved",

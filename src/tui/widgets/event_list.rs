@@ -4,7 +4,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Clear, Widget};
 
 use crate::tui::app::App;
 use crate::tui::view::{decimals, format_offset, span_label};
@@ -15,12 +14,10 @@ pub fn render(app: &App, lanes: Rect, buf: &mut Buffer) {
     let Some(list) = app.layers.event_list() else {
         return;
     };
-    let w = lanes.width.min(48);
-    if w < 20 || lanes.height < 3 {
+    let Some(r) = super::side_panel(lanes, 48, 20, buf) else {
         return;
-    }
-    let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
-    Clear.render(r, buf);
+    };
+    let w = r.width;
     let view = &app.prepared.event_list;
     let events = a.store.events();
     let cur = view.cursor;

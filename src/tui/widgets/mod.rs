@@ -117,6 +117,18 @@ pub fn short_number(v: f64) -> String {
     }
 }
 
+/// A panel at the right of `lanes`, up to `max_w` wide, cleared; none when it would be narrower
+/// than `min_w` or shorter than 3 rows.
+fn side_panel(lanes: Rect, max_w: u16, min_w: u16, buf: &mut Buffer) -> Option<Rect> {
+    let w = lanes.width.min(max_w);
+    if w < min_w || lanes.height < 3 {
+        return None;
+    }
+    let r = Rect::new(lanes.x + lanes.width - w, lanes.y, w, lanes.height);
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, r, buf);
+    Some(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
