@@ -147,6 +147,17 @@ fn summary(rec: &Recording, stats: Option<Vec<ChannelStats>>) -> Summary<'_> {
 }
 
 fn write_text(out: &mut impl Write, s: &Summary<'_>) -> std::io::Result<()> {
+    write_overview(out, s)?;
+    write_channels(out, &s.signals)?;
+    write_annotations(out, &s.annotations)?;
+    for n in s.notes {
+        writeln!(out, "note        {}", sanitize(n))?;
+    }
+    Ok(())
+}
+
+/// File, format, start, duration, records and (when there are gaps) the segments.
+fn write_overview(out: &mut impl Write, s: &Summary<'_>) -> std::io::Result<()> {
     writeln!(out, "file        {}", sanitize(&s.file))?;
     writeln!(out, "format      {}", s.format)?;
     writeln!(
@@ -176,10 +187,14 @@ fn write_text(out: &mut impl Write, s: &Summary<'_>) -> std::io::Result<()> {
             )?;
         }
     }
-    writeln!(out, "channels    {}", s.signals.len())?;
-    let has_stats = s.signals.iter().any(|c| c.stats.is_some());
-    let w = s
-        .signals
+    Ok(())
+}
+
+/// The channel count and table, with stats columns when any channel has stats.
+fn write_channels(out: &mut impl Write, signals: &[SignalJson<'_>]) -> std::io::Result<()> {
+    writeln!(out, "channels    {}", signals.len())?;
+    let has_stats = signals.iter().any(|c| c.stats.is_some());
+    let w = signals
         .iter()
         .map(|c| sanitize(c.label).chars().count())
         .max()
@@ -194,47 +209,62 @@ fn write_text(out: &mut impl Write, s: &Summary<'_>) -> std::io::Result<()> {
         write!(out, " {:>12} {:>12} {:>12}", "min", "max", "mean")?;
     }
     writeln!(out)?;
-    for (i, c) in s.signals.iter().enumerate() {
-        let range = match (c.physical_min, c.physical_max) {
-            (Some(a), Some(b)) => format!("{a} .. {b}"),
-            _ => "-".into(),
-        };
+    for (i, c) in signals.iter().enumerate() {
+        write_channel(out, i, c, w)?;
+    }
+    Ok(())
+}
+
+/// One row of the channel table; `w` is the label column's width.
+fn write_channel(
+    out: &mut impl Write,
+    i: usize,
+    c: &SignalJson<'_>,
+    w: usize,
+) -> std::io::Result<()> {
+    let range = match (c.physical_min, c.physical_max) {
+        (Some(a), Some(b)) => format!("{a} .. {b}"),
+        _ => "-".into(),
+    };
+    write!(
+        out,
+        "{:>3}  {:<w$}  {:<8} {:>10} {:>10} {:>24}",
+        i,
+        sanitize(c.label),
+        sanitize(c.unit),
+        trim_num(c.rate_hz),
+        c.samples,
+        range
+    )?;
+    if let Some(st) = &c.stats {
+        let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.6}"));
         write!(
             out,
-            "{:>3}  {:<w$}  {:<8} {:>10} {:>10} {:>24}",
-            i,
-            sanitize(c.label),
-            sanitize(c.unit),
-            trim_num(c.rate_hz),
-            c.samples,
-            range
+            " {:>12} {:>12} {:>12}",
+            f(st.min),
+            f(st.max),
+            f(st.mean)
         )?;
-        if let Some(st) = &c.stats {
-            let f = |v: Option<f64>| v.map_or("-".into(), |v| format!("{v:.6}"));
-            write!(
-                out,
-                " {:>12} {:>12} {:>12}",
-                f(st.min),
-                f(st.max),
-                f(st.mean)
-            )?;
-        }
-        writeln!(out)?;
     }
-    writeln!(out, "annotations {}", s.annotations.len())?;
-    for a in s.annotations.iter().take(20) {
+    writeln!(out)
+}
+
+/// The annotation count and the first 20 of them.
+fn write_annotations(
+    out: &mut impl Write,
+    annotations: &[AnnotationJson<'_>],
+) -> std::io::Result<()> {
+    writeln!(out, "annotations {}", annotations.len())?;
+    for a in annotations.iter().take(20) {
         let d = a.duration_s.map_or(String::new(), |d| format!(" ({d} s)"));
         writeln!(out, "  {:>12.4} s{d}  {}", a.onset_s, sanitize(a.text))?;
     }
-    if s.annotations.len() > 20 {
+    if annotations.len() > 20 {
         writeln!(
             out,
             "  ... {} more (--json lists them all)",
-            s.annotations.len() - 20
+            annotations.len() - 20
         )?;
-    }
-    for n in s.notes {
-        writeln!(out, "note        {}", sanitize(n))?;
     }
     Ok(())
 }

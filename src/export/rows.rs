@@ -14,9 +14,9 @@ use sha2::{Digest, Sha256};
 use super::discover::Candidate;
 use super::{Problem, ProblemKind, Readers};
 use crate::annotations::store::{read_table, sidecar_of, Sidecar};
-use crate::annotations::Taxonomy;
+use crate::annotations::{Event, Taxonomy};
 use crate::formats::OpenOptions;
-use crate::signal::StartTime;
+use crate::signal::{Annotation, Recording, StartTime};
 
 /// What every row of one recording shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,28 +101,35 @@ pub struct RecRows {
 /// Opens the recording (header only), reads its tables and returns its rows sorted.
 pub fn collect(c: &Candidate, ctx: &Context) -> RecRows {
     let mut out = RecRows::default();
-    let rec = match crate::formats::open_with(&c.path, &ctx.open) {
-        Ok(r) => r,
-        Err(e) => {
-            out.skipped = Some(Problem::new(
-                &c.path,
-                ProblemKind::Recording,
-                format!("not a readable recording: {e}"),
-            ));
+    let (rec, info) = match open_recording(c, ctx) {
+        Ok(opened) => opened,
+        Err(problem) => {
+            out.skipped = Some(problem);
             return out;
         }
     };
-    let sha = match recording_sha256(c) {
-        Ok(s) => s,
-        Err(e) => {
-            out.skipped = Some(Problem::new(
-                &c.path,
-                ProblemKind::Recording,
-                format!("cannot read it for its SHA-256: {e}"),
-            ));
-            return out;
-        }
-    };
+    reader_rows(c, ctx, &info, &mut out);
+    consensus_rows(c, ctx, &info, &mut out);
+    if ctx.embedded && !rec.annotations.is_empty() {
+        out.readers.push("embedded".into());
+        out.rows.extend(
+            rec.annotations
+                .iter()
+                .map(|a| embedded_row(&info, &ctx.codes, a)),
+        );
+    }
+    out.rows.sort_by(row_order);
+    out
+}
+
+/// The recording (header only) and what its rows share; a problem if it cannot be opened or
+/// hashed, in which case nothing of it is exported.
+fn open_recording(c: &Candidate, ctx: &Context) -> Result<(Recording, Arc<RecInfo>), Problem> {
+    let skipped = |detail: String| Problem::new(&c.path, ProblemKind::Recording, detail);
+    let rec = crate::formats::open_with(&c.path, &ctx.open)
+        .map_err(|e| skipped(format!("not a readable recording: {e}")))?;
+    let sha =
+        recording_sha256(c).map_err(|e| skipped(format!("cannot read it for its SHA-256: {e}")))?;
     let info = Arc::new(RecInfo {
         recording: c.rel.clone(),
         sha256: sha,
@@ -130,6 +137,11 @@ pub fn collect(c: &Candidate, ctx: &Context) -> RecRows {
         duration_s: rec.duration_s,
         start: rec.start,
     });
+    Ok((rec, info))
+}
+
+/// The rows of every wanted reader's table; a malformed table is a problem, not the end.
+fn reader_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut RecRows) {
     for (reader, path) in &c.tables {
         if !ctx.readers.wants(reader) {
             continue;
@@ -137,20 +149,11 @@ pub fn collect(c: &Candidate, ctx: &Context) -> RecRows {
         match read_table(path) {
             Ok(events) => {
                 out.readers.push(reader.clone());
-                out.rows.extend(events.into_iter().map(|e| Row {
-                    rec: info.clone(),
-                    reader: reader.clone(),
-                    code: ctx.codes.get(&e.label).cloned().unwrap_or_default(),
-                    label: e.label,
-                    onset_s: e.onset,
-                    duration_s: Some(e.duration),
-                    channel: e.channel,
-                    certainty: e.certainty.as_str().to_string(),
-                    note: e.note,
-                    source: reader.clone(),
-                    created: e.created,
-                    modified: e.modified,
-                }));
+                out.rows.extend(
+                    events
+                        .into_iter()
+                        .map(|e| event_row(info, reader, &ctx.codes, e)),
+                );
             }
             Err(e) => out.problems.push(Problem::new(
                 path,
@@ -159,40 +162,60 @@ pub fn collect(c: &Candidate, ctx: &Context) -> RecRows {
             )),
         }
     }
-    if let Some(path) = c
+}
+
+fn event_row(info: &Arc<RecInfo>, reader: &str, codes: &HashMap<String, String>, e: Event) -> Row {
+    Row {
+        rec: info.clone(),
+        reader: reader.to_owned(),
+        code: codes.get(&e.label).cloned().unwrap_or_default(),
+        label: e.label,
+        onset_s: e.onset,
+        duration_s: Some(e.duration),
+        channel: e.channel,
+        certainty: e.certainty.as_str().to_string(),
+        note: e.note,
+        source: reader.to_owned(),
+        created: e.created,
+        modified: e.modified,
+    }
+}
+
+/// The consensus table's rows, when there is one and it is wanted.
+fn consensus_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut RecRows) {
+    let Some(path) = c
         .consensus
         .as_ref()
         .filter(|_| ctx.readers.wants("consensus"))
-    {
-        match super::consensus::read(path, &info, &ctx.codes) {
-            Ok(rows) => {
-                out.readers.push("consensus".into());
-                out.rows.extend(rows);
-            }
-            Err(detail) => out
-                .problems
-                .push(Problem::new(path, ProblemKind::Table, detail)),
+    else {
+        return;
+    };
+    match super::consensus::read(path, info, &ctx.codes) {
+        Ok(rows) => {
+            out.readers.push("consensus".into());
+            out.rows.extend(rows);
         }
+        Err(detail) => out
+            .problems
+            .push(Problem::new(path, ProblemKind::Table, detail)),
     }
-    if ctx.embedded && !rec.annotations.is_empty() {
-        out.readers.push("embedded".into());
-        out.rows.extend(rec.annotations.iter().map(|a| Row {
-            rec: info.clone(),
-            reader: "embedded".into(),
-            code: ctx.codes.get(&a.text).cloned().unwrap_or_default(),
-            label: a.text.clone(),
-            onset_s: a.onset_s,
-            duration_s: a.duration_s,
-            channel: a.channel.clone().unwrap_or_default(),
-            certainty: String::new(),
-            note: String::new(),
-            source: "embedded".into(),
-            created: String::new(),
-            modified: String::new(),
-        }));
+}
+
+fn embedded_row(info: &Arc<RecInfo>, codes: &HashMap<String, String>, a: &Annotation) -> Row {
+    Row {
+        rec: info.clone(),
+        reader: "embedded".into(),
+        code: codes.get(&a.text).cloned().unwrap_or_default(),
+        label: a.text.clone(),
+        onset_s: a.onset_s,
+        duration_s: a.duration_s,
+        channel: a.channel.clone().unwrap_or_default(),
+        certainty: String::new(),
+        note: String::new(),
+        source: "embedded".into(),
+        created: String::new(),
+        modified: String::new(),
     }
-    out.rows.sort_by(row_order);
-    out
 }
 
 /// Reader, onset, then every other column: two runs give the same order whatever order the

@@ -78,6 +78,15 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    fn new(path: &'a Path, bytes: &'a [u8]) -> Self {
+        Cursor {
+            path,
+            bytes,
+            notes: Vec::new(),
+            departures: Departures::default(),
+        }
+    }
+
     /// A text field; bytes outside printable ASCII are read as `lenient::header_text` says
     /// and remembered for the note.
     fn text(&mut self, field: &str, offset: usize, width: usize) -> String {
@@ -151,82 +160,22 @@ impl<'a> Cursor<'a> {
 
 /// Parses and validates the whole header. `file_len` is the size of the file on disk.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
-    let file_len = bytes.len() as u64;
-    if bytes.len() < 256 {
-        return Err(Error::Size {
-            path: path.to_path_buf(),
-            actual: file_len,
-            detail: "an EDF/BDF header is at least 256 bytes".into(),
-        });
-    }
+    check_min_size(path, bytes)?;
     let bdf = bytes[0] == 0xff;
-    let mut c = Cursor {
-        path,
-        bytes,
-        notes: Vec::new(),
-        departures: Departures::default(),
-    };
-    let version_ok = if bdf {
-        &bytes[1..8] == b"BIOSEMI"
-    } else {
-        &bytes[0..8] == b"0       "
-    };
-    if !version_ok {
-        let expected = if bdf {
-            "\\xffBIOSEMI (BDF)"
-        } else {
-            "\"0       \" (EDF)"
-        };
-        return Err(c.error("version", 0, 8, expected));
-    }
-    let n_signals = c.integer("number of signals", 252, 4)?;
-    if n_signals < 1 || n_signals as usize > MAX_SIGNALS {
-        return Err(c.error(
-            "number of signals",
-            252,
-            4,
-            &format!("1 to {MAX_SIGNALS} signals"),
-        ));
-    }
-    let ns = n_signals as usize;
-    let header_bytes = c.integer("number of bytes in header record", 184, 8)?;
-    let expected_hb = 256 * (ns as i64 + 1);
-    if header_bytes != expected_hb {
-        return Err(c.error(
-            "number of bytes in header record",
-            184,
-            8,
-            &format!("{expected_hb} (256 x (1 + {ns} signals))"),
-        ));
-    }
-    if file_len < expected_hb as u64 {
-        return Err(Error::Size {
-            path: path.to_path_buf(),
-            actual: file_len,
-            detail: format!("the header of {ns} signals needs {expected_hb} bytes"),
-        });
-    }
+    let mut c = Cursor::new(path, bytes);
+    check_version(&c, bdf)?;
+    let ns = signal_count(&mut c)?;
+    let header_bytes = header_size(&mut c, ns)?;
     let reserved = c.text("reserved", 192, 44);
     let mut signals = parse_signals(&mut c, ns, bdf)?;
     let flavour = flavour(&mut c, &reserved, bdf, &mut signals);
-    let duration_raw = c.text("duration of a data record", 244, 8);
-    c.number("duration of a data record", 244, 8, Shape::Decimal)?;
-    let record_duration_100ns = seconds_to_100ns(duration_raw.trim())
-        .filter(|&d| d >= 0)
-        .ok_or_else(|| {
-            c.error(
-                "duration of a data record",
-                244,
-                8,
-                "a non-negative number of seconds without exponent",
-            )
-        })?;
+    let record_duration_100ns = record_duration(&mut c)?;
     if record_duration_100ns == 0 {
         zero_duration(&mut c, flavour, &signals)?;
     }
     let record_bytes = record_bytes(&c, &signals, bdf)?;
     let declared = c.integer("number of data records", 236, 8)?;
-    let records = resolve_records(&mut c, declared, expected_hb as u64, record_bytes)?;
+    let records = resolve_records(&mut c, declared, header_bytes, record_bytes)?;
     check_dates(&mut c)?;
     let patient = c.text("local patient identification", 8, 80);
     let recording = c.text("local recording identification", 88, 80);
@@ -239,7 +188,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
         recording,
         startdate: c.text("startdate of recording", 168, 8),
         starttime: c.text("starttime of recording", 176, 8),
-        header_bytes: expected_hb as u64,
+        header_bytes,
         reserved,
         records,
         record_duration_100ns,
@@ -247,6 +196,89 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
         record_bytes,
         notes,
     })
+}
+
+/// The fixed part of the header must be there before any field is read.
+fn check_min_size(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if bytes.len() < 256 {
+        return Err(Error::Size {
+            path: path.to_path_buf(),
+            actual: bytes.len() as u64,
+            detail: "an EDF/BDF header is at least 256 bytes".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Bytes 0..8: "0       " for EDF, 0xff "BIOSEMI" for BDF.
+fn check_version(c: &Cursor<'_>, bdf: bool) -> Result<(), Error> {
+    let version_ok = if bdf {
+        &c.bytes[1..8] == b"BIOSEMI"
+    } else {
+        &c.bytes[0..8] == b"0       "
+    };
+    if version_ok {
+        return Ok(());
+    }
+    let expected = if bdf {
+        "\\xffBIOSEMI (BDF)"
+    } else {
+        "\"0       \" (EDF)"
+    };
+    Err(c.error("version", 0, 8, expected))
+}
+
+/// The number of signals, bounded by `MAX_SIGNALS`.
+fn signal_count(c: &mut Cursor<'_>) -> Result<usize, Error> {
+    let n_signals = c.integer("number of signals", 252, 4)?;
+    if n_signals < 1 || n_signals as usize > MAX_SIGNALS {
+        return Err(c.error(
+            "number of signals",
+            252,
+            4,
+            &format!("1 to {MAX_SIGNALS} signals"),
+        ));
+    }
+    Ok(n_signals as usize)
+}
+
+/// The header size must be 256 x (1 + signals), and the file must hold all of it.
+fn header_size(c: &mut Cursor<'_>, ns: usize) -> Result<u64, Error> {
+    let header_bytes = c.integer("number of bytes in header record", 184, 8)?;
+    let expected_hb = 256 * (ns as i64 + 1);
+    if header_bytes != expected_hb {
+        return Err(c.error(
+            "number of bytes in header record",
+            184,
+            8,
+            &format!("{expected_hb} (256 x (1 + {ns} signals))"),
+        ));
+    }
+    let file_len = c.bytes.len() as u64;
+    if file_len < expected_hb as u64 {
+        return Err(Error::Size {
+            path: c.path.to_path_buf(),
+            actual: file_len,
+            detail: format!("the header of {ns} signals needs {expected_hb} bytes"),
+        });
+    }
+    Ok(expected_hb as u64)
+}
+
+/// The duration of a data record in units of 100 ns, exactly as written.
+fn record_duration(c: &mut Cursor<'_>) -> Result<i64, Error> {
+    let duration_raw = c.text("duration of a data record", 244, 8);
+    c.number("duration of a data record", 244, 8, Shape::Decimal)?;
+    seconds_to_100ns(duration_raw.trim())
+        .filter(|&d| d >= 0)
+        .ok_or_else(|| {
+            c.error(
+                "duration of a data record",
+                244,
+                8,
+                "a non-negative number of seconds without exponent",
+            )
+        })
 }
 
 const SIGNAL_FIELDS: [(&str, usize); 10] = [

@@ -89,24 +89,60 @@ fn number(cx: &Cx, path: &str) -> Result<Option<f64>, Error> {
 }
 
 pub fn open(cx: &Cx, options: &OpenOptions) -> Result<Option<Found>, Error> {
-    if !detect(cx) {
+    if !detect(cx) || !dataset_wanted(options) {
         return Ok(None);
-    }
-    if let Some(d) = &options.dataset {
-        if !matches!(
-            d.trim_end_matches('/'),
-            "/EEG" | "EEG" | "/EEG/data" | "EEG/data"
-        ) {
-            return Ok(None);
-        }
     }
     let Some(ds) = cx.dataset("/EEG/data") else {
         return Ok(None);
     };
     let mut found = Found::new(Format::Eeglab);
+    check_continuous(cx, &ds)?;
+    let (axes, samples) = data_axes(cx, &ds, &mut found.notes)?;
+    let srate = number(cx, "/EEG/srate")?.map(|r| (r, "/EEG/srate".to_string()));
+    let rate = pick_rate(
+        cx,
+        options,
+        srate,
+        "/EEG/data",
+        "no numeric /EEG/srate",
+        &mut found.notes,
+    )?;
+    let signal = Signal::new(cx, ds, "/EEG/data", axes)?;
+    let channels = axes.channels();
+    found.notes.push(format!(
+        "signals: /EEG/data ({} as stored, i.e. MATLAB's {channels} channels x {samples} samples)",
+        shape_text(signal.dataset.shape()),
+    ));
+    let refs = Refs::load(cx)?;
+    for (i, label) in channel_labels(cx, &refs, channels, &mut found.notes)
+        .into_iter()
+        .enumerate()
+    {
+        // EEGLAB keeps no unit; its data are microvolts by convention (MNE assumes the same).
+        found.push(label, "uV".into(), rate, &signal, i as u64);
+    }
+    match events(cx, &refs, rate) {
+        Ok(a) => found.annotations = a,
+        Err(e) => found.notes.push(format!("events not read: {e}")),
+    }
+    Ok(Some(found))
+}
+
+/// Whether `--dataset`, when given, names the EEGLAB data.
+fn dataset_wanted(options: &OpenOptions) -> bool {
+    options.dataset.as_ref().is_none_or(|d| {
+        matches!(
+            d.trim_end_matches('/'),
+            "/EEG" | "EEG" | "/EEG/data" | "EEG/data"
+        )
+    })
+}
+
+/// Refuses what sigmark does not read: samples kept in a separate file, and epoched data.
+fn check_continuous(cx: &Cx, ds: &Dataset) -> Result<(), Error> {
     let class = find_attr(&ds.attributes(), &["MATLAB_class"]).and_then(attr_string);
     if class.as_deref() == Some("char") {
-        let name = matlab_chars(cx, &ds, "/EEG/data").unwrap_or_default();
+        let name = matlab_chars(cx, ds, "/EEG/data").unwrap_or_default();
         return Err(cx.fail(format!(
             "/EEG/data names a separate data file ({name:?}); sigmark reads .set files that hold their samples"
         )));
@@ -118,6 +154,11 @@ pub fn open(cx: &Cx, options: &OpenOptions) -> Result<Option<Found>, Error> {
             shape_text(ds.shape())
         )));
     }
+    Ok(())
+}
+
+/// Which axis of `/EEG/data` holds the channels, and how many samples MATLAB's array has.
+fn data_axes(cx: &Cx, ds: &Dataset, notes: &mut Vec<String>) -> Result<(Axes, u64), Error> {
     let nbchan = number(cx, "/EEG/nbchan")?;
     let (r, c) = match ds.shape() {
         &[r, c] => (r, c),
@@ -133,51 +174,30 @@ pub fn open(cx: &Cx, options: &OpenOptions) -> Result<Option<Found>, Error> {
         _ => Axes::Columns { channels: c },
     };
     if let Some(n) = nbchan.filter(|&n| n as u64 != axes.channels()) {
-        found.notes.push(format!(
+        notes.push(format!(
             "/EEG/nbchan is {n} but /EEG/data ({}) has {} channels",
             shape_text(ds.shape()),
             axes.channels()
         ));
     }
-    let srate = number(cx, "/EEG/srate")?.map(|r| (r, "/EEG/srate".to_string()));
-    let rate = pick_rate(
-        cx,
-        options,
-        srate,
-        "/EEG/data",
-        "no numeric /EEG/srate",
-        &mut found.notes,
-    )?;
-    let signal = Signal::new(cx, ds, "/EEG/data", axes)?;
-    let ds = &signal.dataset;
-    let channels = axes.channels();
-    found.notes.push(format!(
-        "signals: /EEG/data ({} as stored, i.e. MATLAB's {channels} channels x {} samples)",
-        shape_text(ds.shape()),
-        if matches!(axes, Axes::Columns { .. }) {
-            r
-        } else {
-            c
-        }
-    ));
-    let refs = Refs::load(cx)?;
-    let labels = match labels(cx, &refs, channels) {
+    let samples = if matches!(axes, Axes::Columns { .. }) {
+        r
+    } else {
+        c
+    };
+    Ok((axes, samples))
+}
+
+/// `EEG.chanlocs.labels`, or EEG001.. when there are none or they cannot be read (noted).
+fn channel_labels(cx: &Cx, refs: &Refs, channels: u64, notes: &mut Vec<String>) -> Vec<String> {
+    match labels(cx, refs, channels) {
         Ok(Some(l)) => l,
         Ok(None) => numbered(channels),
         Err(e) => {
-            found.notes.push(format!("channel labels not read: {e}"));
+            notes.push(format!("channel labels not read: {e}"));
             numbered(channels)
         }
-    };
-    for (i, label) in labels.into_iter().enumerate() {
-        // EEGLAB keeps no unit; its data are microvolts by convention (MNE assumes the same).
-        found.push(label, "uV".into(), rate, &signal, i as u64);
     }
-    match events(cx, &refs, rate) {
-        Ok(a) => found.annotations = a,
-        Err(e) => found.notes.push(format!("events not read: {e}")),
-    }
-    Ok(Some(found))
 }
 
 fn numbered(n: u64) -> Vec<String> {

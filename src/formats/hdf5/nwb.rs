@@ -3,6 +3,8 @@
 //! `data` (physical = data * conversion + offset). ElectricalSeries name their channels through
 //! `electrodes`, row indices into `/general/extracellular_ephys/electrodes`.
 
+use hdf5_reader::Dataset;
+
 use super::iso8601;
 use super::storage::{Axes, Signal};
 use super::timebase;
@@ -108,85 +110,156 @@ fn one_series(cx: &Cx, options: &OpenOptions, g: &str, found: &mut Found) -> Res
     let Some(ds) = cx.dataset(&path) else {
         return Ok(());
     };
-    let axes = match ds.shape() {
-        &[_] => Axes::Vector,
-        &[_, c] => Axes::Columns { channels: c },
-        s => {
-            found.notes.push(format!(
-                "{path} has shape {s:?}; sigmark reads 1-D and 2-D TimeSeries data"
-            ));
-            return Ok(());
-        }
+    let Some(axes) = series_axes(&path, ds.shape(), &mut found.notes) else {
+        return Ok(());
     };
-    let attrs = ds.attributes();
-    let get = |n: &str| find_attr(&attrs, &[n]).and_then(attr_f64);
-    let conversion = get("conversion").unwrap_or(1.0);
-    let offset = get("offset").unwrap_or(0.0);
-    let unit = find_attr(&attrs, &["unit"])
-        .and_then(attr_string)
-        .unwrap_or_default();
+    let scaling = Scaling::of(&ds);
     let signal = Signal::new(cx, ds, &path, axes)?;
-
-    let st_path = format!("{g}/starting_time");
-    let ts_path = format!("{g}/timestamps");
-    let (from_file, why, t0) = if let Some(st) = cx.dataset(&st_path) {
-        let rate = find_attr(&st.attributes(), &["rate"]).and_then(attr_f64);
-        let t0 = scalar_f64(cx, &st, &st_path)?.unwrap_or(0.0);
-        let why = format!("{st_path} has no numeric rate attribute");
-        (
-            rate.map(|r| (r, format!("attribute rate of {st_path}"))),
-            why,
-            t0,
-        )
-    } else if cx.dataset(&ts_path).is_some() {
-        match timebase::read(cx, &ts_path, signal.samples, false, 1.0)? {
-            Ok(tb) => {
-                if let Some(dev) = tb.irregular {
-                    found.notes.push(format!(
-                        "{ts_path} is not evenly spaced (an interval deviates {:.1}% from the mean); rate is the mean",
-                        dev * 100.0
-                    ));
-                }
-                (Some((tb.rate_hz, ts_path.clone())), String::new(), tb.t0)
-            }
-            Err(why) => (None, why, 0.0),
-        }
-    } else {
-        (
-            None,
-            format!("{g} has neither starting_time nor timestamps"),
-            0.0,
-        )
-    };
-    let rate = pick_rate(cx, options, from_file, g, &why, &mut found.notes)?;
-    if t0 != 0.0 {
+    let timing = timing(cx, g, signal.samples, &mut found.notes)?;
+    let rate = pick_rate(
+        cx,
+        options,
+        timing.from_file,
+        g,
+        &timing.why,
+        &mut found.notes,
+    )?;
+    if timing.t0 != 0.0 {
         found.notes.push(format!(
-            "{g} starts {t0} s after the session start; its samples are shown from 0"
+            "{g} starts {} s after the session start; its samples are shown from 0",
+            timing.t0
         ));
     }
     let channels = axes.channels();
     let per_channel = channel_conversion(cx, g, channels)?;
     let labels = labels(cx, g, channels, found)?;
-    found.notes.push(format!(
-        "signals: {path} ({} {}, {unit}{})",
-        shape_text(signal.dataset.shape()),
-        signal.num.name(),
-        if (conversion, offset) == (1.0, 0.0) {
-            String::new()
-        } else {
-            format!(", physical = data * {conversion} + {offset}")
-        }
-    ));
+    found.notes.push(scaling.note(&path, &signal));
     for i in 0..channels {
-        let label = match (&labels, axes) {
-            (Some(l), _) => l[i as usize].clone(),
-            (None, Axes::Vector) => name.clone(),
-            (None, _) => format!("{name}[{i}]"),
-        };
-        let scale = conversion * per_channel.as_ref().map_or(1.0, |c| c[i as usize]);
-        found.push_scaled(label, unit.clone(), rate, &signal, i, scale, offset);
+        let label = channel_label(labels.as_deref(), axes, &name, i);
+        let scale = scaling.conversion * per_channel.as_ref().map_or(1.0, |c| c[i as usize]);
+        let (unit, offset) = (scaling.unit.clone(), scaling.offset);
+        found.push_scaled(label, unit, rate, &signal, i, scale, offset);
     }
     Ok(())
+}
+
+/// The electrodes' label, else the series name (with the column index for 2-D data).
+fn channel_label(labels: Option<&[String]>, axes: Axes, name: &str, i: u64) -> String {
+    match (labels, axes) {
+        (Some(l), _) => l[i as usize].clone(),
+        (None, Axes::Vector) => name.to_string(),
+        (None, _) => format!("{name}[{i}]"),
+    }
+}
+
+/// 1-D data is one channel, 2-D is time x channels; anything else is skipped with a note.
+fn series_axes(path: &str, shape: &[u64], notes: &mut Vec<String>) -> Option<Axes> {
+    match shape {
+        &[_] => Some(Axes::Vector),
+        &[_, c] => Some(Axes::Columns { channels: c }),
+        s => {
+            notes.push(format!(
+                "{path} has shape {s:?}; sigmark reads 1-D and 2-D TimeSeries data"
+            ));
+            None
+        }
+    }
+}
+
+/// `conversion`, `offset` and `unit` of a TimeSeries' `data` (physical = data * conversion +
+/// offset).
+struct Scaling {
+    conversion: f64,
+    offset: f64,
+    unit: String,
+}
+
+impl Scaling {
+    fn of(ds: &Dataset) -> Scaling {
+        let attrs = ds.attributes();
+        let get = |n: &str| find_attr(&attrs, &[n]).and_then(attr_f64);
+        Scaling {
+            conversion: get("conversion").unwrap_or(1.0),
+            offset: get("offset").unwrap_or(0.0),
+            unit: find_attr(&attrs, &["unit"])
+                .and_then(attr_string)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The note saying where the signals come from and how they are scaled.
+    fn note(&self, path: &str, signal: &Signal) -> String {
+        let (conversion, offset, unit) = (self.conversion, self.offset, &self.unit);
+        format!(
+            "signals: {path} ({} {}, {unit}{})",
+            shape_text(signal.dataset.shape()),
+            signal.num.name(),
+            if (conversion, offset) == (1.0, 0.0) {
+                String::new()
+            } else {
+                format!(", physical = data * {conversion} + {offset}")
+            }
+        )
+    }
+}
+
+/// Where a series' rate comes from: the rate read from the file and its source, why there is
+/// none when there is none, and the series' start after the session start.
+struct Timing {
+    from_file: Option<(f64, String)>,
+    why: String,
+    t0: f64,
+}
+
+/// The timing of series `g`: `starting_time` with its `rate` attribute, else `timestamps`.
+fn timing(cx: &Cx, g: &str, samples: u64, notes: &mut Vec<String>) -> Result<Timing, Error> {
+    let st_path = format!("{g}/starting_time");
+    let ts_path = format!("{g}/timestamps");
+    if let Some(st) = cx.dataset(&st_path) {
+        let rate = find_attr(&st.attributes(), &["rate"]).and_then(attr_f64);
+        return Ok(Timing {
+            t0: scalar_f64(cx, &st, &st_path)?.unwrap_or(0.0),
+            why: format!("{st_path} has no numeric rate attribute"),
+            from_file: rate.map(|r| (r, format!("attribute rate of {st_path}"))),
+        });
+    }
+    if cx.dataset(&ts_path).is_some() {
+        return from_timestamps(cx, &ts_path, samples, notes);
+    }
+    Ok(Timing {
+        from_file: None,
+        why: format!("{g} has neither starting_time nor timestamps"),
+        t0: 0.0,
+    })
+}
+
+/// The mean rate and first time of `timestamps`, noting when they are not evenly spaced.
+fn from_timestamps(
+    cx: &Cx,
+    ts_path: &str,
+    samples: u64,
+    notes: &mut Vec<String>,
+) -> Result<Timing, Error> {
+    Ok(match timebase::read(cx, ts_path, samples, false, 1.0)? {
+        Ok(tb) => {
+            if let Some(dev) = tb.irregular {
+                notes.push(format!(
+                    "{ts_path} is not evenly spaced (an interval deviates {:.1}% from the mean); rate is the mean",
+                    dev * 100.0
+                ));
+            }
+            Timing {
+                from_file: Some((tb.rate_hz, ts_path.to_string())),
+                why: String::new(),
+                t0: tb.t0,
+            }
+        }
+        Err(why) => Timing {
+            from_file: None,
+            why,
+            t0: 0.0,
+        },
+    })
 }
 
 /// ElectricalSeries' optional per-channel gain (`channel_conversion`).
