@@ -88,6 +88,9 @@ pub fn reader_name(flag: Option<&str>) -> Result<String, IdentityError> {
     }
 }
 
+/// The keys the configuration file may hold; any other (a misspelt `reder`) is an error.
+const CONFIG_KEYS: &[&str] = &["reader"];
+
 /// `reader = "..."` in the configuration file, if the file exists and names one.
 fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityError> {
     let Ok(text) = std::fs::read_to_string(path) else {
@@ -101,6 +104,17 @@ fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityEr
             detail: e.message().to_string(),
         }
     })?;
+    if let Some(key) = table.keys().find(|k| !CONFIG_KEYS.contains(&k.as_str())) {
+        return Err(IdentityError::Config {
+            path: path.to_path_buf(),
+            line: line_of_key(&text, key),
+            detail: format!(
+                "unknown key `{}`; expected one of: {}",
+                crate::text::sanitize(key),
+                CONFIG_KEYS.join(", ")
+            ),
+        });
+    }
     match table.get("reader") {
         None => Ok(None),
         Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
@@ -217,6 +231,19 @@ mod tests {
         assert!(e.contains("config.toml:2:") && e.contains("string"), "{e}");
         std::fs::write(&p, "reader = \"kim\"\n").unwrap();
         assert_eq!(reader_in_config(&p).unwrap(), Some("kim".to_string()));
+    }
+
+    #[test]
+    fn a_misspelt_config_key_names_its_line_and_the_expected_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, "# me\n\nreder = \"kim\"\n").unwrap();
+        let e = reader_in_config(&p).unwrap_err().to_string();
+        println!("{e}");
+        assert!(
+            e.contains("config.toml:3:") && e.contains("`reder`") && e.contains("reader"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -83,9 +83,20 @@ pub fn first_row(state: &HelpState, total: usize, height: usize) -> usize {
     state.offset.min(total.saturating_sub(height))
 }
 
-/// Scrolls by `rows` (i64::MIN: to the top, i64::MAX: to the end) within `total` rows.
-pub fn scroll(state: &mut HelpState, rows: i64, total: usize) {
-    let last = total.saturating_sub(1);
+/// Rows of text the help box shows in a frame `area_height` tall: the box keeps a row free
+/// above and below it and has a border row at its top and bottom.
+pub fn box_rows(total: usize, area_height: u16) -> usize {
+    let h = (total as u16)
+        .saturating_add(2)
+        .min(area_height.saturating_sub(2));
+    usize::from(h.saturating_sub(2))
+}
+
+/// Scrolls by `rows` (i64::MIN: to the top, i64::MAX: to the end) within `total` rows of
+/// which `shown` fit in the box, so the offset never passes the last page (where a key up
+/// would move nothing on screen).
+pub fn scroll(state: &mut HelpState, rows: i64, total: usize, shown: usize) {
+    let last = total.saturating_sub(shown.max(1));
     state.offset = match rows {
         i64::MIN => 0,
         i64::MAX => last,

@@ -60,6 +60,25 @@ fn help_scrolls_to_the_last_row_and_never_asks_to_enlarge_the_terminal() {
 }
 
 #[test]
+fn a_key_up_after_end_moves_the_help_up_a_row() {
+    let mut f = annotating();
+    f.app
+        .on_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT));
+    frame(&mut f.app, 100, 30);
+    press(&mut f.app, KeyCode::End);
+    let end = frame(&mut f.app, 100, 30);
+    press(&mut f.app, KeyCode::Up);
+    let up = frame(&mut f.app, 100, 30);
+    println!("{end}\n{up}");
+    let title = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("sigmark keys"))
+            .map(str::to_string)
+    };
+    assert_ne!(title(&end), title(&up), "up after end moved nothing");
+}
+
+#[test]
 fn a_user_rebind_appears_in_help() {
     let mut km = Keymap::shipped().unwrap();
     let user = Keymap::parse(

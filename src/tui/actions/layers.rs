@@ -84,8 +84,9 @@ pub fn move_rows(app: &mut App, arg: Arg) {
         Some(Layer::Help(_)) => help::rows(app).len(),
         _ => 0,
     };
+    let shown = help::box_rows(total, app.prepared.layout.area.height);
     match app.layers.focused_mut() {
-        Some(Layer::Help(state)) => help::scroll(state, n, total),
+        Some(Layer::Help(state)) => help::scroll(state, n, total, shown),
         Some(Layer::List(list)) => {
             list.cursor = if n < 0 {
                 list.cursor.saturating_sub(n.unsigned_abs() as usize)

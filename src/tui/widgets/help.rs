@@ -13,14 +13,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = crate::tui::help::rows(app);
     let inner_w = area.width.saturating_sub(4);
     let w: u16 = 100.min(inner_w);
-    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let h = crate::tui::help::box_rows(lines.len(), area.height) as u16 + 2;
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height.saturating_sub(h)) / 2,
         w,
         h,
     );
-    if r.width == 0 || r.height < 2 {
+    if r.width == 0 || r.height < 3 {
         return;
     }
     Clear.render(r, buf);
