@@ -120,7 +120,16 @@ fn render_every_widget(app: &App, area: Rect) {
     let mut buf = Buffer::empty(area);
     widgets::lanes::render(app, area, &mut buf);
     if let Some(lane) = app.lanes.first() {
-        widgets::gutter::render(app, lane, true, area, &mut buf);
+        widgets::gutter::render(
+            app,
+            lane,
+            widgets::gutter::Row {
+                selected: true,
+                value: Some(-0.123),
+            },
+            area,
+            &mut buf,
+        );
     }
     widgets::file_events::render(app, area, &mut buf);
     widgets::reader_lane::render(app, EventLane::Reader, area, &mut buf);

@@ -10,6 +10,7 @@ mod columns;
 pub mod heart;
 pub mod index;
 pub mod lists;
+pub mod readout;
 pub mod spectrogram;
 pub mod spectrum;
 mod status;
@@ -97,6 +98,8 @@ pub struct Prepared {
     pub heart: heart::HeartCache,
     pub event_list: lists::EventListView,
     pub adjudication: lists::AdjudicationView,
+    /// The value of each shown lane at the cursor, and the selected lane's range in view.
+    pub readout: readout::Readout,
     /// The recording's annotations, the reader's events and the other readers' events by time.
     pub file_events: index::TimeIndex,
     pub reader_events: index::TimeIndex,
@@ -123,6 +126,7 @@ pub fn prepare(app: &mut App, area: Rect) {
     app.wave_area = layout.lanes_traces();
     app.prepared.layout = layout;
     prepare_lanes(app);
+    readout::refresh(app);
     prepare_panels(app);
     prepare_events(app);
     lists::refresh_event_list(app);

@@ -76,7 +76,14 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
         .selected_lane()
         .map(|i| &app.lanes[i])
         .map_or(String::new(), |l| {
-            format!("{} ±{} {}", l.label, short_number(l.scale), l.unit)
+            let range = app
+                .prepared
+                .readout
+                .selected_range
+                .map_or(String::new(), |(lo, hi)| {
+                    format!(", in view {}..{}", short_number(lo), short_number(hi))
+                });
+            format!("{} ±{} {}{range}", l.label, short_number(l.scale), l.unit)
         });
     let montage = app
         .montages

@@ -7,18 +7,38 @@ use ratatui::layout::Rect;
 use super::short_number;
 use crate::tui::app::{App, Lane};
 
-pub fn render(app: &App, lane: &Lane, selected: bool, r: Rect, buf: &mut Buffer) {
+/// What the gutter shows of its lane's row: whether it is the selected lane, and the lane's
+/// value at the cursor (the readout), if there is one.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub selected: bool,
+    pub value: Option<f64>,
+}
+
+/// The label, and right-aligned beside it the value at the cursor when both fit in `w`
+/// columns with a space between (the label gives way to the value down to 4 characters).
+pub fn label_row(label: &str, value: Option<f64>, w: usize) -> String {
+    let value = value.map(short_number).unwrap_or_default();
+    let room = w.saturating_sub(value.chars().count() + 1);
+    if value.is_empty() || room < 4 {
+        let label: String = label.chars().take(w).collect();
+        return format!("{label:<w$}");
+    }
+    let label: String = label.chars().take(room).collect();
+    format!("{label:<room$} {value}")
+}
+
+pub fn render(app: &App, lane: &Lane, row: Row, r: Rect, buf: &mut Buffer) {
     if r.width == 0 || r.height == 0 {
         return;
     }
     let w = usize::from(r.width - 1);
-    let label: String = lane.label.chars().take(w).collect();
     buf.set_stringn(
         r.x,
         r.y,
-        format!("{label:<w$}"),
+        label_row(&lane.label, row.value, w),
         w,
-        app.theme.label(selected),
+        app.theme.label(row.selected),
     );
     let scale = format!("±{} {}", short_number(lane.scale), lane.unit);
     if r.height >= 2 {

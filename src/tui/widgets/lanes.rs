@@ -34,7 +34,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             app.theme.lane(family),
         );
         let g = Rect::new(area.x, y, GUTTER.min(area.width), h);
-        gutter::render(app, lane, row == view.selected_row, g, buf);
+        let value = app.prepared.readout.values.get(row).copied().flatten();
+        let selected = row == view.selected_row;
+        gutter::render(app, lane, gutter::Row { selected, value }, g, buf);
     }
     if let Some(note) = &view.note {
         let x = area.x + GUTTER.min(area.width).saturating_sub(note.len() as u16 + 1);
