@@ -182,11 +182,7 @@ impl Annotating {
         self.store
             .events()
             .iter()
-            .filter(|e| {
-                f.is_empty()
-                    || e.label.to_lowercase().contains(&f)
-                    || e.note.to_lowercase().contains(&f)
-            })
+            .filter(|e| super::prepare::lists::keeps(e, &f))
             .collect()
     }
 

@@ -50,25 +50,32 @@ pub fn delete(app: &mut App, _: Arg) {
 }
 
 pub fn undo(app: &mut App, _: Arg) {
-    with_annot(app, |_, a| {
-        Ok(Some(match a.store.undo()? {
-            Some(id) => {
-                a.selected = a.store.get(&id).map(|e| e.id.clone());
-                "undone".into()
-            }
-            None => "nothing to undo".into(),
-        }))
-    });
+    step(app, false);
 }
 
 pub fn redo(app: &mut App, _: Arg) {
+    step(app, true);
+}
+
+/// Undo (or redo) one step and select the event it touched, if it still exists.
+fn step(app: &mut App, redo: bool) {
     with_annot(app, |_, a| {
-        Ok(Some(match a.store.redo()? {
+        let touched = if redo {
+            a.store.redo()?
+        } else {
+            a.store.undo()?
+        };
+        Ok(Some(match touched {
             Some(id) => {
                 a.selected = a.store.get(&id).map(|e| e.id.clone());
-                "redone".into()
+                if redo { "redone" } else { "undone" }.into()
             }
-            None => "nothing to redo".into(),
+            None => if redo {
+                "nothing to redo"
+            } else {
+                "nothing to undo"
+            }
+            .into(),
         }))
     });
 }

@@ -16,8 +16,8 @@ pub struct EventListView {
 }
 
 /// Whether `e` passes the list filter `f` (already lowercased): label or note contains it.
-/// The same rule as `Annotating::listed`.
-fn keeps(e: &crate::annotations::Event, f: &str) -> bool {
+/// The one rule of the event list (`Annotating::listed` uses it too).
+pub fn keeps(e: &crate::annotations::Event, f: &str) -> bool {
     f.is_empty() || e.label.to_lowercase().contains(f) || e.note.to_lowercase().contains(f)
 }
 
