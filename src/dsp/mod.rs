@@ -28,6 +28,7 @@ mod envelope;
 mod error;
 pub mod filter;
 pub mod montage;
+pub mod paper;
 pub mod pyramid;
 pub mod spectrum;
 
