@@ -4,7 +4,7 @@
 //! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
 //! action without one does not compile.
 
-use super::actions::{adjudicate, annotate, channels, events, freq, layers, view};
+use super::actions::{adjudicate, annotate, channels, events, freq, layers, measure, view};
 use super::app::App;
 
 pub use super::actions::param::{Arg, Param};
@@ -109,6 +109,11 @@ actions! {
     Submit => "submit", None, layers::submit, "Jump to the typed time, save the note, or go to the listed event";
     DeleteChar => "delete_char", None, layers::delete_char, "Delete the last typed character";
     Move => "move", Rows, layers::move_rows, "Move the list cursor or scroll help by rows (start, end: to the first or last)";
+    // Calipers (issue 13)
+    Caliper => "caliper", None, measure::caliper, "Caliper: first point at the cursor, then fix the second (Δt, bpm, Δ amplitude), then clear";
+    MarchOut => "march_out", None, measure::march_out, "Caliper march-out: repeat the interval across the page (regularity)";
+    SnapMode => "snap_mode", None, measure::snap_mode, "Snap caliper points and marks: off, nearest R peak, local extremum of the selected lane";
+    MeasureNote => "measure_note", None, measure::measure_note, "Append the caliper's measurement to the selected event's note";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -82,6 +82,8 @@ pub struct App {
     pub guard: super::quit::Guard,
     /// What the update step computed for the next frame (`prepare.rs`).
     pub prepared: super::prepare::Prepared,
+    /// The caliper: its points, march-out and snap mode (`caliper.rs`).
+    pub caliper: super::caliper::Caliper,
 }
 
 impl App {
@@ -140,6 +142,7 @@ impl App {
             adjudication: None,
             guard: super::quit::Guard::default(),
             prepared: super::prepare::Prepared::default(),
+            caliper: super::caliper::Caliper::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

@@ -10,6 +10,7 @@ pub mod adjudicate;
 pub mod annotate;
 pub mod app;
 pub mod background;
+pub mod caliper;
 mod feed;
 pub mod freq;
 pub mod help;

@@ -34,7 +34,7 @@ pub fn not_saved(e: &StoreError) -> String {
 
 pub fn mark_in(app: &mut App, _: Arg) {
     with_annot(app, |app, a| {
-        let cursor = app.view.cursor_s;
+        let cursor = crate::tui::prepare::caliper::snapped_cursor(app);
         a.open = Some(OpenMark {
             start: cursor,
             label: None,
@@ -54,7 +54,11 @@ pub fn mark_out(app: &mut App, _: Arg) {
                 start,
             }) => {
                 let channel = self_channel(&app.lanes, app.selected_lane(), a.scope_selected);
-                let end = (start, app.view.cursor_s, decimals(&app.view));
+                let end = (
+                    start,
+                    crate::tui::prepare::caliper::snapped_cursor(app),
+                    decimals(&app.view),
+                );
                 close_interval(a, end, l, channel)?
             }
             Some(_) => "press the interval's label key to close it".into(),
@@ -65,6 +69,9 @@ pub fn mark_out(app: &mut App, _: Arg) {
 
 /// Drops the open interval, else closes the event list; and always a waiting relabel.
 pub fn cancel(app: &mut App, _: Arg) {
+    if super::measure::clear(app) {
+        return;
+    }
     with_annot(app, |app, a| {
         let had = a.open.take().is_some()
             || app.layers.remove(&Layer::List(EventList::default()))

@@ -42,7 +42,10 @@ fn channel(app: &App, a: &Annotating) -> String {
 }
 
 fn mark_point(app: &mut App, a: &mut Annotating, i: usize) -> Said {
-    let (cursor, name) = (app.view.cursor_s, a.taxonomy.labels[i].name.clone());
+    let (cursor, name) = (
+        crate::tui::prepare::caliper::snapped_cursor(app),
+        a.taxonomy.labels[i].name.clone(),
+    );
     let e = a.new_event(cursor, 0.0, &name, channel(app, a));
     a.selected = Some(e.id.clone());
     a.store.add(e)?;
@@ -53,7 +56,10 @@ fn mark_point(app: &mut App, a: &mut Annotating, i: usize) -> Said {
 }
 
 fn mark_interval(app: &mut App, a: &mut Annotating, i: usize) -> Said {
-    let (cursor, places) = (app.view.cursor_s, decimals(&app.view));
+    let (cursor, places) = (
+        crate::tui::prepare::caliper::snapped_cursor(app),
+        decimals(&app.view),
+    );
     if let Some(m) = a.open.clone() {
         let ch = channel(app, a);
         return Ok(Some(close_interval(a, (m.start, cursor, places), i, ch)?));

@@ -6,6 +6,7 @@
 //! Each part is cached by what it depends on (window, span, montage, filters, area, store
 //! revision), so a frame where nothing changed does no work.
 
+pub mod caliper;
 mod columns;
 pub mod heart;
 pub mod index;
@@ -105,6 +106,8 @@ pub struct Prepared {
     pub reader_events: index::TimeIndex,
     pub other_events: Vec<index::TimeIndex>,
     pub status: String,
+    /// The caliper's points, figures and march-out ticks.
+    pub caliper: caliper::CaliperView,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -127,6 +130,7 @@ pub fn prepare(app: &mut App, area: Rect) {
     app.prepared.layout = layout;
     prepare_lanes(app);
     readout::refresh(app);
+    caliper::refresh(app);
     prepare_panels(app);
     prepare_events(app);
     lists::refresh_event_list(app);

@@ -77,7 +77,7 @@ pub fn value_at_cursor(app: &App, i: usize, dots: usize) -> Option<f64> {
 }
 
 /// The sample of channel `ch` nearest `t`, if one lies within one sample period of it.
-fn nearest_sample(app: &App, ch: usize, samples: u64, t: f64) -> Option<u64> {
+pub fn nearest_sample(app: &App, ch: usize, samples: u64, t: f64) -> Option<u64> {
     let after = app.rec.sample_at_or_after(ch, t);
     let distance = |k: u64| (app.rec.sample_time(ch, k) - t).abs();
     let k = [after.checked_sub(1), Some(after)]

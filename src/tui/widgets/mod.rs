@@ -3,6 +3,7 @@
 //! starts a job, or does work proportional to the recording (only to what is visible).
 
 pub mod axis;
+pub mod caliper;
 pub mod cursor;
 pub mod disagreements;
 pub mod event_list;
@@ -65,6 +66,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let y_axis = l.y_events + l.event_lanes.len() as u16;
     let axis_h = (area.y + area.height - 1).saturating_sub(y_axis);
     axis::render(app, Rect::new(area.x, y_axis, band_w, axis_h), buf);
+    caliper::render(app, l.lanes_traces(), Some(y_axis), buf);
     cursor::render(app, l.wave, buf);
     let status_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     status::render(app, status_row, buf);
