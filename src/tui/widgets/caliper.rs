@@ -28,8 +28,12 @@ pub fn render(app: &App, traces: Rect, axis_y: Option<u16>, buf: &mut Buffer) {
         .collect();
     for x in cols.iter().flatten() {
         for y in traces.y..traces.y + traces.height {
+            // Over the trace only the colour changes: the peak measured stays visible.
             if let Some(cell) = buf.cell_mut((*x, y)) {
-                cell.set_symbol(MARKER).set_style(style);
+                if cell.symbol() == " " {
+                    cell.set_symbol(MARKER);
+                }
+                cell.set_style(style);
             }
         }
     }

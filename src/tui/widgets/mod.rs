@@ -66,8 +66,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let y_axis = l.y_events + l.event_lanes.len() as u16;
     let axis_h = (area.y + area.height - 1).saturating_sub(y_axis);
     axis::render(app, Rect::new(area.x, y_axis, band_w, axis_h), buf);
-    caliper::render(app, l.lanes_traces(), Some(y_axis), buf);
     cursor::render(app, l.wave, buf);
+    caliper::render(app, l.lanes_traces(), Some(y_axis), buf);
     let status_row = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     status::render(app, status_row, buf);
     let panels = Rect::new(area.x, area.y, area.width, l.lanes_h);
