@@ -228,3 +228,43 @@ fn snapshot_of_a_fixed_caliper_with_march_out() {
     press_all(&mut app, "P k right right right right k w");
     insta::assert_snapshot!("caliper_fixed_120x30", frame_text(&mut app, 120, 30));
 }
+
+/// The caliper's share of a frame (its update step and drawing) at 200x60, with the second
+/// point following the cursor and snapping to R peaks: after a scroll the detector runs over
+/// the window and its margins. Printed, and held under the frame budget of issue 13 (4 ms).
+#[test]
+fn an_open_snapping_caliper_costs_little_per_frame() {
+    use std::time::Instant;
+    let mut app = AppBuilder::demo("demo_ecg.edf").span(10.0).at(60.0).build();
+    press_all(&mut app, "P k right right right");
+    frame_text(&mut app, 200, 60);
+    let mut times = Vec::new();
+    for k in 0..40 {
+        // Every other step scrolls the window (a new detection), the others move the cursor.
+        let key = if k % 2 == 0 { "pagedown" } else { "right" };
+        press(&mut app, key);
+        let t0 = Instant::now();
+        sigmark::tui::prepare::caliper::refresh(&mut app);
+        let mut buf = ratatui::buffer::Buffer::empty(app.prepared.layout.area);
+        sigmark::tui::widgets::caliper::render(
+            &app,
+            app.prepared.layout.lanes_traces(),
+            Some(55),
+            &mut buf,
+        );
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mean = |odd: usize| {
+        let v: Vec<f64> = times.iter().skip(odd).step_by(2).copied().collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let (scrolled, moved) = (mean(0), mean(1));
+    times.sort_by(f64::total_cmp);
+    let (median, worst) = (times[times.len() / 2], times[times.len() - 1]);
+    println!(
+        "caliper per frame: after a scroll {scrolled:.3} ms, after a cursor move {moved:.3} ms; \
+         median {median:.3} ms, worst {worst:.3} ms over 40 frames"
+    );
+    assert!(app.prepared.caliper.measurement.is_some());
+    assert!(median < 4.0, "{median} ms");
+}
