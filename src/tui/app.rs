@@ -82,6 +82,8 @@ pub struct App {
     pub guard: super::quit::Guard,
     /// What the update step computed for the next frame (`prepare.rs`).
     pub prepared: super::prepare::Prepared,
+    /// Lanes per page (`V`); the page shown is the one holding the selected lane.
+    pub per_page: super::prepare::pages::PerPage,
 }
 
 impl App {
@@ -140,6 +142,7 @@ impl App {
             adjudication: None,
             guard: super::quit::Guard::default(),
             prepared: super::prepare::Prepared::default(),
+            per_page: Default::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

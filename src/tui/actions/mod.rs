@@ -7,5 +7,6 @@ pub mod channels;
 pub mod events;
 pub mod freq;
 pub mod layers;
+pub mod pages;
 pub mod param;
 pub mod view;
