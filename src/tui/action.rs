@@ -4,7 +4,7 @@
 //! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
 //! action without one does not compile.
 
-use super::actions::{adjudicate, annotate, channels, events, freq, layers, measure, view};
+use super::actions::{adjudicate, annotate, channels, events, freq, layers, measure, pages, view};
 use super::app::App;
 
 pub use super::actions::param::{Arg, Param};
@@ -114,6 +114,9 @@ actions! {
     MarchOut => "march_out", None, measure::march_out, "Caliper march-out: repeat the interval across the page (regularity)";
     SnapMode => "snap_mode", None, measure::snap_mode, "Snap caliper points and marks: off, nearest R peak, local extremum of the selected lane";
     MeasureNote => "measure_note", None, measure::measure_note, "Append the caliper's measurement to the selected event's note";
+    // Channel pages (issue 13, dense recordings)
+    LanesPerPage => "lanes_per_page", None, pages::lanes_per_page, "Lanes per page: 8, 16, 32 or all (default: all that fit at two rows each)";
+    ChannelPage => "channel_page", Steps, pages::channel_page, "Next (1) or previous (-1) page of channels";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -84,6 +84,8 @@ pub struct App {
     pub prepared: super::prepare::Prepared,
     /// The caliper: its points, march-out and snap mode (`caliper.rs`).
     pub caliper: super::caliper::Caliper,
+    /// Lanes per page (`V`); the page shown is the one holding the selected lane.
+    pub per_page: super::prepare::pages::PerPage,
 }
 
 impl App {
@@ -143,6 +145,7 @@ impl App {
             guard: super::quit::Guard::default(),
             prepared: super::prepare::Prepared::default(),
             caliper: super::caliper::Caliper::default(),
+            per_page: Default::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

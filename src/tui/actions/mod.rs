@@ -8,5 +8,6 @@ pub mod events;
 pub mod freq;
 pub mod layers;
 pub mod measure;
+pub mod pages;
 pub mod param;
 pub mod view;

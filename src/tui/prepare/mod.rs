@@ -10,7 +10,9 @@ pub mod caliper;
 mod columns;
 pub mod heart;
 pub mod index;
+pub mod labels;
 pub mod lists;
+pub mod pages;
 pub mod readout;
 pub mod spectrogram;
 pub mod spectrum;
@@ -23,7 +25,7 @@ pub use columns::{autoscale, lane_columns};
 pub use status::status_line;
 
 use super::app::App;
-use super::widgets::{GUTTER, MIN_HEIGHT, MIN_WIDTH};
+use super::widgets::{MIN_HEIGHT, MIN_WIDTH};
 use crate::dsp::{ChannelKind, FilterSpec};
 
 /// Rows under the lanes besides the event lanes: two axis rows and the status bar.
@@ -59,6 +61,8 @@ pub struct Layout {
     pub event_lanes: Vec<EventLane>,
     /// First row of the event lanes; the time axis follows them.
     pub y_events: u16,
+    /// Width of every band's gutter (labels, titles), from the longest label.
+    pub gutter: u16,
 }
 
 /// What the lanes widget draws: the visible lanes' columns, in display order.
@@ -72,7 +76,7 @@ pub struct LanesView {
     pub cols: Vec<Vec<(f32, f32)>>,
     /// Row (in `shown`) of the selected lane.
     pub selected_row: usize,
-    /// "first-last/total" when not every visible lane fits.
+    /// `ch 17-32 of 64` when the page does not hold every visible lane (the status bar).
     pub note: Option<String>,
     pub lane_h: u16,
 }
@@ -108,6 +112,10 @@ pub struct Prepared {
     pub status: String,
     /// The caliper's points, figures and march-out ticks.
     pub caliper: caliper::CaliperView,
+    /// Each lane's label as the gutter shows it (by index into `App::lanes`), and what they
+    /// were made for with the gutter's width (`labels.rs`).
+    pub labels: Vec<String>,
+    pub labels_key: Option<(labels::Key, u16)>,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -125,7 +133,8 @@ pub fn prepare(app: &mut App, area: Rect) {
     if app.freq.spectrogram.is_some() {
         super::freq::ensure_spectrogram(app);
     }
-    let layout = layout(app, area);
+    let gutter = labels::refresh(app, area.width);
+    let layout = layout(app, area, gutter);
     app.wave_area = layout.lanes_traces();
     app.prepared.layout = layout;
     prepare_lanes(app);
@@ -142,9 +151,9 @@ impl Layout {
     /// The waveform traces without their gutter (where a click moves the cursor).
     pub fn lanes_traces(&self) -> Rect {
         Rect::new(
-            self.lanes.x + GUTTER.min(self.lanes.width),
+            self.lanes.x + self.gutter.min(self.lanes.width),
             self.lanes.y,
-            self.lanes.width.saturating_sub(GUTTER),
+            self.lanes.width.saturating_sub(self.gutter),
             self.lanes.height,
         )
     }
@@ -163,7 +172,7 @@ fn event_lanes(app: &App) -> Vec<EventLane> {
 }
 
 /// Splits `area` (at least `MIN_WIDTH` x `MIN_HEIGHT`) into the frame's parts.
-fn layout(app: &App, area: Rect) -> Layout {
+fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
     let mut ev_lanes = event_lanes(app);
     // Keep at least two rows of waveform: drop read-only lanes of other readers first.
     while ev_lanes.len() > 1 && area.height < AXIS_AND_STATUS + ev_lanes.len() as u16 + 2 {
@@ -173,12 +182,12 @@ fn layout(app: &App, area: Rect) -> Layout {
     let lanes_h = area.height.saturating_sub(bottom);
     // Panels take room from the lanes: the spectrum on the right, the spectrogram and the
     // heart-rate lane at the bottom, sharing the waveform's columns (its time axis).
-    let spectrum_w = if app.freq.spectrum_on && area.width >= GUTTER + 60 {
+    let spectrum_w = if app.freq.spectrum_on && area.width >= gutter + 60 {
         (area.width / 3).max(40)
     } else {
         0
     };
-    let wave_w = area.width - GUTTER - spectrum_w;
+    let wave_w = area.width - gutter - spectrum_w;
     let hr_h = if app.freq.heart_rate_on && app.freq.beats.is_some() && lanes_h >= 8 {
         3
     } else {
@@ -190,11 +199,11 @@ fn layout(app: &App, area: Rect) -> Layout {
         0
     };
     let traces_h = lanes_h - hr_h - sg_h;
-    let band = |y: u16, h: u16| (h > 0).then(|| Rect::new(area.x, y, GUTTER + wave_w, h));
+    let band = |y: u16, h: u16| (h > 0).then(|| Rect::new(area.x, y, gutter + wave_w, h));
     Layout {
         area,
-        lanes: Rect::new(area.x, area.y, GUTTER + wave_w, traces_h),
-        wave: Rect::new(area.x + GUTTER, area.y, wave_w, lanes_h),
+        lanes: Rect::new(area.x, area.y, gutter + wave_w, traces_h),
+        wave: Rect::new(area.x + gutter, area.y, wave_w, lanes_h),
         lanes_h,
         spectrum: (spectrum_w > 0).then(|| {
             Rect::new(
@@ -208,6 +217,7 @@ fn layout(app: &App, area: Rect) -> Layout {
         spectrogram: band(area.y + traces_h + hr_h, sg_h),
         y_events: area.y + lanes_h,
         event_lanes: ev_lanes,
+        gutter,
     }
 }
 
@@ -222,17 +232,12 @@ fn prepare_lanes(app: &mut App) {
         *view = LanesView::default();
         return;
     }
-    let lane_h = u16::try_from(usize::from(wave.height) / vis.len())
-        .unwrap_or(1)
-        .max(1);
-    let fits = usize::from(wave.height / lane_h).min(vis.len());
-    let selected = app.selected.min(vis.len() - 1);
-    let first = (selected + 1).saturating_sub(fits);
-    let shown = vis[first..first + fits].to_vec();
-    view.selected_row = selected - first;
-    view.lane_h = lane_h;
-    view.note = (first > 0 || first + fits < vis.len())
-        .then(|| format!("{}-{}/{}", first + 1, first + fits, vis.len()));
+    let page = pages::current(app, vis.len());
+    let view = &mut app.prepared.lanes;
+    let shown = vis[page.first..page.end].to_vec();
+    view.selected_row = app.selected.min(vis.len() - 1) - page.first;
+    view.lane_h = page.lane_h;
+    view.note = page.label(vis.len());
     let key = LanesKey {
         start_s: app.view.start_s,
         span_s: app.view.span_s,

@@ -54,6 +54,15 @@ fn filter_text(app: &App) -> String {
     }
 }
 
+/// ` │ ch 17-32 of 64` when the page does not hold every visible lane.
+fn page_text(app: &App) -> String {
+    app.prepared
+        .lanes
+        .note
+        .as_ref()
+        .map_or(String::new(), |n| format!(" │ {n}"))
+}
+
 fn overview_text(app: &App) -> String {
     if let Some(f) = app.pyramid_failure() {
         format!(" │ overview failed: {f}")
@@ -94,7 +103,7 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
     });
     let hr = hr.map_or(String::new(), |h| format!(" │ HR {h:.0} bpm"));
     format!(
-        " {} │ {} │ {}{}{} │ {} │ {} │ {} │ {} │ {}{}{}",
+        " {} │ {} │ {}{}{} │ {}{} │ {} │ {} │ {} │ {}{}{}",
         app.file_name,
         app.reader,
         // Adjudicating, the progress goes first: messages are drawn over the right end.
@@ -102,6 +111,7 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
         format_offset(v.cursor_s, places),
         clock,
         window_label(v),
+        page_text(app),
         amp,
         filter_text(app),
         montage,

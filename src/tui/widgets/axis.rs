@@ -19,7 +19,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     if r.height == 0 {
         return;
     }
-    let (gutter, wave) = split_gutter(r);
+    let (gutter, wave) = split_gutter(app, r);
     let (y, clock_row) = (r.y, r.height >= 2);
     let dim = app.theme.dim();
     let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));

@@ -12,7 +12,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     if r.height == 0 {
         return;
     }
-    let (gutter, wave) = split_gutter(r);
+    let (gutter, wave) = split_gutter(app, r);
     let y = r.y;
     let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));
     buf.set_stringn(r.x, y, "file events", title_w, app.theme.dim());

@@ -36,7 +36,7 @@ pub fn render(app: &App, lane: &Lane, row: Row, r: Rect, buf: &mut Buffer) {
     buf.set_stringn(
         r.x,
         r.y,
-        label_row(&lane.label, row.value, w),
+        label_row(app.prepared.label(lane), row.value, w),
         w,
         app.theme.label(row.selected),
     );

@@ -13,7 +13,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     if app.freq.beats.is_none() || r.height == 0 {
         return;
     }
-    let (gutter, plot) = split_gutter(r);
+    let (gutter, plot) = split_gutter(app, r);
     let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));
     buf.set_stringn(r.x, r.y, "HR bpm", title_w, app.theme.label(false));
     match &app.prepared.heart.view {

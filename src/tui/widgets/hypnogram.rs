@@ -14,7 +14,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     if r.height == 0 {
         return;
     }
-    let (gutter, wave) = split_gutter(r);
+    let (gutter, wave) = split_gutter(app, r);
     let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));
     buf.set_stringn(r.x, r.y, "stages", title_w, app.theme.dim());
     if wave.width == 0 {

@@ -1,15 +1,15 @@
-//! The waveform lanes with their gutters, from the columns the update step computed; a note
-//! "first-last/total" in the gutter when not every visible lane fits.
+//! The waveform lanes with their gutters, from the columns the update step computed (the page
+//! of lanes shown; the status bar says which channels it holds).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::{gutter, split_gutter, wave, GUTTER};
+use super::{gutter, split_gutter, wave};
 use crate::tui::app::App;
 
 /// Draws the lanes into `area` (gutter and traces).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let (_, traces) = split_gutter(area);
+    let (g_area, traces) = split_gutter(app, area);
     let view = &app.prepared.lanes;
     if view.shown.is_empty() || traces.height == 0 {
         return;
@@ -33,19 +33,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             lane.scale,
             app.theme.lane(family),
         );
-        let g = Rect::new(area.x, y, GUTTER.min(area.width), h);
+        let g = Rect::new(area.x, y, g_area.width, h);
         let value = app.prepared.readout.values.get(row).copied().flatten();
         let selected = row == view.selected_row;
         gutter::render(app, lane, gutter::Row { selected, value }, g, buf);
-    }
-    if let Some(note) = &view.note {
-        let x = area.x + GUTTER.min(area.width).saturating_sub(note.len() as u16 + 1);
-        buf.set_stringn(
-            x,
-            traces.y + traces.height - 1,
-            note,
-            usize::from(GUTTER.min(area.width)),
-            app.theme.dim(),
-        );
     }
 }

@@ -26,7 +26,7 @@ use ratatui::layout::Rect;
 use super::app::App;
 use super::prepare::EventLane;
 
-/// Width of the left gutter: label, unit and scale.
+/// Narrowest width of the left gutter (label, unit and scale); it widens for long labels.
 pub const GUTTER: u16 = 14;
 /// The smallest terminal the viewer draws in; below it a short message says so.
 pub const MIN_WIDTH: u16 = 32;
@@ -54,7 +54,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(r) = l.spectrum {
         spectrum::render(app, r, buf);
     }
-    let band_w = GUTTER + l.wave.width;
+    let band_w = l.gutter + l.wave.width;
     for (k, lane) in l.event_lanes.iter().enumerate() {
         let r = Rect::new(area.x, l.y_events + k as u16, band_w, 1);
         match lane {
@@ -82,9 +82,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// A band's gutter (its first `GUTTER` columns) and the waveform's columns beside it.
-pub fn split_gutter(r: Rect) -> (Rect, Rect) {
-    let g = GUTTER.min(r.width);
+/// A band's gutter (its first columns, as wide as the layout's gutter) and the waveform's
+/// columns beside it.
+pub fn split_gutter(app: &App, r: Rect) -> (Rect, Rect) {
+    let g = app.prepared.layout.gutter.min(r.width);
     (
         Rect::new(r.x, r.y, g, r.height),
         Rect::new(r.x + g, r.y, r.width - g, r.height),

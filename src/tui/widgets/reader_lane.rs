@@ -38,7 +38,7 @@ pub fn render(app: &App, lane: EventLane, r: Rect, buf: &mut Buffer) {
             &app.prepared.reader_events,
         ),
     };
-    let (gutter, wave) = split_gutter(r);
+    let (gutter, wave) = split_gutter(app, r);
     let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));
     let title: String = crate::text::sanitize(&title)
         .chars()

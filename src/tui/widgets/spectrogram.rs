@@ -60,7 +60,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     let Some(view) = &app.prepared.spectrogram.view else {
         return;
     };
-    let (gutter, wave) = split_gutter(r);
+    let (gutter, wave) = split_gutter(app, r);
     if r.height == 0 || wave.width == 0 {
         return;
     }
