@@ -5,9 +5,13 @@ mod common;
 
 use chrono::NaiveDate;
 use common::app::{frame_text, AppBuilder};
+use ratatui::layout::Rect;
 use sigmark::signal::StartTime;
+use sigmark::tui::freq::DbRange;
+use sigmark::tui::prepare::prepare;
+use sigmark::tui::prepare::spectrogram::SpectrogramView;
 use sigmark::tui::view::View;
-use sigmark::tui::widgets::axis;
+use sigmark::tui::widgets::{axis, colorbar};
 
 /// A two-channel recording of `records` one-second records starting at `y-m-d h:m:s`.
 fn recording(
@@ -113,4 +117,139 @@ fn a_day_long_recording_in_the_viewer_shows_both_days() {
     let rows = axis_rows(&frame_text(&mut app, 200, 30));
     println!("{rows}");
     assert!(rows.contains("20:00:00 d1") && rows.contains("00:00:00 d2"));
+}
+
+/// The demo EEG (or `name`) with its spectrogram computed, prepared at 120 x 40.
+fn with_spectrogram(name: &str) -> common::app::TestApp {
+    let mut app = AppBuilder::demo(name).at(90.0).build();
+    common::app::press(&mut app, "G");
+    app.wait_for(sigmark::jobs::Slot::Spectrogram);
+    prepare(&mut app, Rect::new(0, 0, 120, 40));
+    app
+}
+
+fn sg_view(app: &sigmark::tui::App) -> SpectrogramView {
+    app.prepared
+        .spectrogram
+        .view
+        .clone()
+        .expect("the spectrogram is prepared")
+}
+
+/// Pixel row -> Hz of the prepared spectrogram, printed; (top of row 0, bottom of the last).
+fn mapping(v: &SpectrogramView) -> (f64, f64) {
+    let px = v.pixels();
+    for p in 0..px {
+        let (lo, hi) = v.pixel_hz(p, px);
+        println!("pixel row {p:2}: {lo:6.2}-{hi:6.2} Hz");
+    }
+    let rows: Vec<(f64, f64)> = (0..px).map(|p| v.pixel_hz(p, px)).collect();
+    assert!(
+        rows.windows(2).all(|w| w[1].1 <= w[0].0),
+        "higher rows, higher frequencies"
+    );
+    (rows[0].1, rows[px - 1].0)
+}
+
+#[test]
+fn spectrogram_of_eeg_shows_0_to_30_hz_by_default_and_alt_f_changes_it() {
+    let mut app = with_spectrogram("demo_eeg.bdf");
+    let v = sg_view(&app);
+    println!(
+        "top {} Hz, {} bins of {} Hz",
+        v.top_hz, v.bins_shown, v.bin_hz
+    );
+    assert_eq!(mapping(&v), (30.0, 0.0));
+    let mut tops = vec![v.top_hz];
+    for _ in 0..6 {
+        common::app::press(&mut app, "alt-f");
+        prepare(&mut app, Rect::new(0, 0, 120, 40));
+        let v = sg_view(&app);
+        let (top, bottom) = mapping(&v);
+        assert_eq!((top, bottom), (v.top_hz, 0.0));
+        tops.push(v.top_hz);
+    }
+    // demo_eeg is 256 Hz: its Nyquist frequency 128 Hz is the highest computed.
+    println!("alt-f steps: {tops:?}");
+    assert_eq!(tops, [30.0, 40.0, 50.0, 100.0, 128.0, 15.0, 30.0]);
+}
+
+#[test]
+fn spectrogram_of_ecg_shows_0_to_40_hz_by_default() {
+    let app = with_spectrogram("demo_ecg.edf");
+    let v = sg_view(&app);
+    assert_eq!(mapping(&v), (40.0, 0.0));
+}
+
+/// The colour bar's column of text at the right of the spectrogram band.
+fn colorbar_text(app: &mut common::app::TestApp) -> Vec<String> {
+    let frame = frame_text(app, 120, 40);
+    let bar = app
+        .prepared
+        .layout
+        .colorbar
+        .expect("a colour bar beside the panel");
+    let lines: Vec<&str> = frame.lines().collect();
+    (bar.y..bar.y + bar.height)
+        .map(|y| {
+            let line: Vec<char> = lines[usize::from(y)].chars().collect();
+            let (a, b) = (usize::from(bar.x), usize::from(bar.x + bar.width));
+            line.get(a..b.min(line.len()))
+                .unwrap_or(&[])
+                .iter()
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn colour_bar_labels_are_the_prepared_db_limits() {
+    let mut app = with_spectrogram("demo_eeg.bdf");
+    for step in 0..4 {
+        let bar = colorbar_text(&mut app);
+        let v = sg_view(&app);
+        let (lo, hi) = v.range.expect("a colour range");
+        println!("{:?}: {lo:.1}..{hi:.1} dB\n{}", v.db, bar.join("\n"));
+        let (top, bottom) = (&bar[0], &bar[bar.len() - 1]);
+        assert!(top.contains(&colorbar::label_text(hi)), "top {top:?}");
+        assert!(
+            bottom.contains(&colorbar::label_text(lo)),
+            "bottom {bottom:?}"
+        );
+        let mid = (bar.len() - 1) / 2;
+        let want = hi - (mid as f64 + 0.5) / bar.len() as f64 * (hi - lo);
+        assert!(
+            bar[mid].contains(&colorbar::label_text(want)),
+            "middle {:?}",
+            bar[mid]
+        );
+        match step {
+            0 => assert_eq!(v.db, DbRange::Auto),
+            k => assert_eq!(hi - lo, [40.0, 60.0, 80.0][k - 1]),
+        }
+        common::app::press(&mut app, "alt-g");
+    }
+}
+
+#[test]
+fn spectrogram_with_its_colour_bar_and_hz_axis() {
+    let mut app = with_spectrogram("demo_eeg.bdf");
+    let frame = frame_text(&mut app, 120, 40);
+    let sg = app.prepared.layout.spectrogram.expect("the panel");
+    let lines: Vec<&str> = frame.lines().collect();
+    let band = lines[usize::from(sg.y)..usize::from(sg.y + sg.height)].join("\n");
+    println!("{band}");
+    assert!(lines[usize::from(sg.y)].contains("30 Hz"));
+    assert!(lines[usize::from(sg.y + sg.height - 1)].contains("0 Hz"));
+    insta::assert_snapshot!("spectrogram_with_colour_bar", band);
+}
+
+#[test]
+fn the_colour_bar_draws_into_tiny_areas() {
+    let app = with_spectrogram("demo_eeg.bdf");
+    for (w, h) in [(0, 0), (1, 1), (2, 2), (3, 1), (8, 2)] {
+        let area = Rect::new(5, 3, w, h);
+        let mut buf = ratatui::buffer::Buffer::empty(Rect::new(0, 0, 20, 10));
+        colorbar::render(&app, area, &mut buf);
+    }
 }

@@ -109,6 +109,9 @@ actions! {
     Submit => "submit", None, layers::submit, "Jump to the typed time, save the note, or go to the listed event";
     DeleteChar => "delete_char", None, layers::delete_char, "Delete the last typed character";
     Move => "move", Rows, layers::move_rows, "Move the list cursor or scroll help by rows (start, end: to the first or last)";
+    // Spectrogram ranges (issue 13, axes)
+    SpectrogramRange => "spectrogram_range", None, freq::spectrogram_range, "Spectrogram: next upper frequency limit (15, 30, 40, 50, 100 Hz, all)";
+    SpectrogramDb => "spectrogram_db", None, freq::spectrogram_db, "Spectrogram: next colour range (auto, 40, 60, 80 dB below the maximum)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -165,14 +165,15 @@ fn a_misspelt_field_is_an_error_naming_the_line_and_the_expected_keys() {
 }
 
 /// The version 1 default keymap (today's format before sections) loads, and every key runs
-/// what the version 2 default's [view] runs.
+/// what the version 2 default's [view] runs (which may bind more).
 #[test]
 fn the_version_1_default_loads_and_binds_what_version_2_binds() {
     let text = include_str!("../../tests/data/keymap_v1.toml");
     let old = Keymap::parse(text, Path::new("keymap_v1.toml")).unwrap();
     let new = Keymap::shipped().unwrap();
     let view: Vec<&Binding> = new.section(Section::View).collect();
-    assert_eq!(old.bindings().len(), view.len());
+    // Keys added since version 2 (issue 13) are not in version 1: it binds a subset.
+    assert!(old.bindings().len() <= view.len());
     for b in old.bindings() {
         assert_eq!(b.section, Section::View);
         let now = view.iter().find(|n| n.key == b.key).map(|n| n.run.text());

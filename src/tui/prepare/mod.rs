@@ -55,6 +55,8 @@ pub struct Layout {
     /// Heart-rate lane and spectrogram: each a row band with its gutter.
     pub heart_rate: Option<Rect>,
     pub spectrogram: Option<Rect>,
+    /// The spectrogram's colour bar, at the right of its band.
+    pub colorbar: Option<Rect>,
     pub event_lanes: Vec<EventLane>,
     /// First row of the event lanes; the time axis follows them.
     pub y_events: u16,
@@ -174,17 +176,15 @@ fn layout(app: &App, area: Rect) -> Layout {
     } else {
         0
     };
-    let wave_w = area.width - GUTTER - spectrum_w;
+    let sg_on = app.freq.spectrogram.is_some() && lanes_h >= 10;
+    let bar_w = super::widgets::colorbar::WIDTH * u16::from(sg_on);
+    let wave_w = area.width - GUTTER - spectrum_w - bar_w;
     let hr_h = if app.freq.heart_rate_on && app.freq.beats.is_some() && lanes_h >= 8 {
         3
     } else {
         0
     };
-    let sg_h = if app.freq.spectrogram.is_some() && lanes_h >= 10 {
-        (lanes_h / 4).max(4)
-    } else {
-        0
-    };
+    let sg_h = if sg_on { (lanes_h / 4).max(4) } else { 0 };
     let traces_h = lanes_h - hr_h - sg_h;
     let band = |y: u16, h: u16| (h > 0).then(|| Rect::new(area.x, y, GUTTER + wave_w, h));
     Layout {
@@ -202,6 +202,14 @@ fn layout(app: &App, area: Rect) -> Layout {
         }),
         heart_rate: band(area.y + traces_h, hr_h),
         spectrogram: band(area.y + traces_h + hr_h, sg_h),
+        colorbar: (sg_h > 0).then(|| {
+            Rect::new(
+                area.x + GUTTER + wave_w,
+                area.y + traces_h + hr_h,
+                bar_w,
+                sg_h,
+            )
+        }),
         y_events: area.y + lanes_h,
         event_lanes: ev_lanes,
     }

@@ -3,6 +3,7 @@
 //! starts a job, or does work proportional to the recording (only to what is visible).
 
 pub mod axis;
+pub mod colorbar;
 pub mod cursor;
 pub mod disagreements;
 pub mod event_list;
@@ -49,6 +50,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     if let Some(r) = l.spectrogram {
         spectrogram::render(app, r, buf);
+    }
+    if let Some(r) = l.colorbar {
+        colorbar::render(app, r, buf);
     }
     if let Some(r) = l.spectrum {
         spectrum::render(app, r, buf);
