@@ -10,8 +10,9 @@ use sigmark::signal::StartTime;
 use sigmark::tui::freq::DbRange;
 use sigmark::tui::prepare::prepare;
 use sigmark::tui::prepare::spectrogram::SpectrogramView;
+use sigmark::tui::prepare::EventLane;
 use sigmark::tui::view::View;
-use sigmark::tui::widgets::{axis, colorbar};
+use sigmark::tui::widgets::{axis, colorbar, hypnogram};
 
 /// A two-channel recording of `records` one-second records starting at `y-m-d h:m:s`.
 fn recording(
@@ -252,4 +253,138 @@ fn the_colour_bar_draws_into_tiny_areas() {
         let mut buf = ratatui::buffer::Buffer::empty(Rect::new(0, 0, 20, 10));
         colorbar::render(&app, area, &mut buf);
     }
+}
+
+fn corpus(rel: &str) -> std::path::PathBuf {
+    let base = std::env::var("SIGMARK_CORPUS").unwrap_or_else(|_| "../shared/corpus".into());
+    std::path::Path::new(&base).join(rel)
+}
+
+/// The stage rows of the hypnogram's band decoded from the frame: per waveform column, the
+/// row its line runs along (0 = W .. 4 = N3), None where nothing is drawn.
+fn decoded_stages(frame: &str, band: Rect) -> Vec<Option<usize>> {
+    let lines: Vec<Vec<char>> = frame.lines().map(|l| l.chars().collect()).collect();
+    let rows = |r: usize| {
+        lines
+            .get(usize::from(band.y) + r)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let gutter = 14;
+    (gutter..usize::from(band.x + band.width))
+        .map(|x| {
+            (0..5).find(|&r| {
+                let y = usize::from(hypnogram::stage_row(hypnogram::Stage::ALL[r], band.height));
+                matches!(rows(y).get(x), Some('─' | '━' | '└' | '┌'))
+            })
+        })
+        .collect()
+}
+
+/// The hypnogram band of the prepared layout.
+fn hypnogram_band(app: &sigmark::tui::App) -> Rect {
+    let l = &app.prepared.layout;
+    let k = l
+        .event_lanes
+        .iter()
+        .position(|e| *e == EventLane::Hypnogram)
+        .expect("a hypnogram lane");
+    Rect::new(0, l.y_events + k as u16, l.lanes.width, l.hypnogram_h)
+}
+
+#[test]
+fn sleep_edf_stage_names_map_to_aasm_rows() {
+    use hypnogram::{stage_of, Stage};
+    for (label, want) in [
+        ("Sleep stage W", Some(Some(Stage::W))),
+        ("Sleep stage 1", Some(Some(Stage::N1))),
+        ("Sleep stage 2", Some(Some(Stage::N2))),
+        ("Sleep stage 3", Some(Some(Stage::N3))),
+        ("Sleep stage 4", Some(Some(Stage::N3))),
+        ("Sleep stage R", Some(Some(Stage::R))),
+        ("Sleep stage ?", Some(None)),
+        ("Movement time", Some(None)),
+        ("N2", Some(Some(Stage::N2))),
+        ("spike", None),
+        ("2", None),
+    ] {
+        println!("{label:?} -> {:?} (want {want:?})", stage_of(label));
+        assert_eq!(stage_of(label), want);
+    }
+}
+
+#[test]
+fn stepped_hypnogram_of_the_sleep_edf_scoring_matches_its_annotations() {
+    let hyp = sigmark::open(corpus("edf/sleepedf_SC4001EC-Hypnogram.edf"))
+        .expect("open the Sleep-EDF hypnogram (set SIGMARK_CORPUS=/work/shared/corpus)");
+    // Annotation-only (duration 0, no signals): its stages are shown over a made recording
+    // as long as the scoring, as they would be beside the PSG.
+    let end = hyp
+        .annotations
+        .iter()
+        .map(|a| a.onset_s + a.duration_s.unwrap_or(0.0))
+        .fold(0.0, f64::max);
+    println!("{} annotations to {end} s", hyp.annotations.len());
+    let mut rec = recording(end.ceil() as u64, (1989, 4, 24), (16, 13, 0));
+    rec.annotations = hyp.annotations.clone();
+    let mut app = AppBuilder::recording(rec).span(end).build();
+    let frame = frame_text(&mut app, 200, 50);
+    let band = hypnogram_band(&app);
+    assert_eq!(band.height, 5, "five stage rows at 200x50");
+    let got = decoded_stages(&frame, band);
+    let wave_w = got.len() as f64;
+    let v = app.view;
+    let row = |label: &str| match label.trim_start_matches("Sleep stage ") {
+        "W" => Some(0),
+        "R" => Some(1),
+        "1" => Some(2),
+        "2" => Some(3),
+        "3" | "4" => Some(4),
+        _ => None,
+    };
+    let mut mismatched = Vec::new();
+    for (x, g) in got.iter().enumerate() {
+        let t = v.start_s + (x as f64 + 0.5) / wave_w * v.span_s;
+        let want = hyp
+            .annotations
+            .iter()
+            .find(|a| a.onset_s <= t && t < a.onset_s + a.duration_s.unwrap_or(0.0))
+            .and_then(|a| row(&a.text));
+        if *g != want {
+            mismatched.push((x, t, *g, want));
+        }
+    }
+    let lines: Vec<&str> = frame.lines().collect();
+    let text = lines[usize::from(band.y)..usize::from(band.y + band.height)].join("\n");
+    println!("{text}\nmismatched columns: {mismatched:?}");
+    assert!(got.iter().filter(|g| g.is_some()).count() > 100);
+    assert!(mismatched.is_empty());
+    insta::assert_snapshot!("stepped_hypnogram_sleep_edf", text);
+}
+
+#[test]
+fn stepped_hypnogram_of_the_readers_f5_to_f9_epochs() {
+    let mut app = AppBuilder::demo("demo_eeg.bdf")
+        .reader("alice")
+        .labels("eeg")
+        .build();
+    // Epoch scoring: W, N1, N2, N3, R, one 30 s epoch each.
+    common::app::press_all(&mut app, "E F5 F6 F7 F8 F9 E");
+    app.view.set_span(150.0);
+    app.view.go_start();
+    let frame = frame_text(&mut app, 164, 40);
+    let band = hypnogram_band(&app);
+    let got = decoded_stages(&frame, band);
+    let lines: Vec<&str> = frame.lines().collect();
+    println!(
+        "{}",
+        lines[usize::from(band.y)..usize::from(band.y + band.height)].join("\n")
+    );
+    let per = got.len() / 5;
+    let middles: Vec<Option<usize>> = (0..5).map(|k| got[k * per + per / 2]).collect();
+    println!("columns: {}, epoch middles: {middles:?}", got.len());
+    // W, N1, N2, N3, R on rows W=0, R=1, N1=2, N2=3, N3=4.
+    assert_eq!(middles, [Some(0), Some(2), Some(3), Some(4), Some(1)]);
+    let r_row = lines[usize::from(band.y + 1)];
+    assert!(r_row.contains('━'), "R is drawn heavy: {r_row:?}");
 }

@@ -58,6 +58,8 @@ pub struct Layout {
     /// The spectrogram's colour bar, at the right of its band.
     pub colorbar: Option<Rect>,
     pub event_lanes: Vec<EventLane>,
+    /// Rows of the hypnogram lane (a step plot from 5, else a one-row strip).
+    pub hypnogram_h: u16,
     /// First row of the event lanes; the time axis follows them.
     pub y_events: u16,
 }
@@ -107,6 +109,8 @@ pub struct Prepared {
     pub reader_events: index::TimeIndex,
     pub other_events: Vec<index::TimeIndex>,
     pub status: String,
+    /// Whether the recording's annotations score sleep stages (found once).
+    pub file_stages: Option<bool>,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -123,6 +127,9 @@ pub fn prepare(app: &mut App, area: Rect) {
     }
     if app.freq.spectrogram.is_some() {
         super::freq::ensure_spectrogram(app);
+    }
+    if app.prepared.file_stages.is_none() {
+        app.prepared.file_stages = Some(super::widgets::hypnogram::file_has_stages(&app.rec));
     }
     let layout = layout(app, area);
     app.wave_area = layout.lanes_traces();
@@ -150,12 +157,14 @@ impl Layout {
 
 fn event_lanes(app: &App) -> Vec<EventLane> {
     let mut v = vec![EventLane::File];
+    let mut stages = app.prepared.file_stages == Some(true);
     if let Some(a) = &app.annot {
         v.push(EventLane::Reader);
         v.extend((0..a.others.len()).map(EventLane::Other));
-        if app.layers.epoch_mode() || a.has_epoch_events() {
-            v.push(EventLane::Hypnogram);
-        }
+        stages |= app.layers.epoch_mode() || a.has_epoch_events();
+    }
+    if stages {
+        v.push(EventLane::Hypnogram);
     }
     v
 }
@@ -167,7 +176,13 @@ fn layout(app: &App, area: Rect) -> Layout {
     while ev_lanes.len() > 1 && area.height < AXIS_AND_STATUS + ev_lanes.len() as u16 + 2 {
         ev_lanes.remove(if ev_lanes.len() > 2 { 2 } else { 0 });
     }
-    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16;
+    let hypno = ev_lanes.contains(&EventLane::Hypnogram);
+    let hypnogram_h = if hypno && area.height >= AXIS_AND_STATUS + ev_lanes.len() as u16 + 16 {
+        5
+    } else {
+        1
+    };
+    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16 + hypnogram_h - 1;
     let lanes_h = area.height.saturating_sub(bottom);
     // Panels take room from the lanes: the spectrum on the right, the spectrogram and the
     // heart-rate lane at the bottom, sharing the waveform's columns (its time axis).
@@ -212,6 +227,7 @@ fn layout(app: &App, area: Rect) -> Layout {
         }),
         y_events: area.y + lanes_h,
         event_lanes: ev_lanes,
+        hypnogram_h,
     }
 }
 
