@@ -117,6 +117,9 @@ actions! {
     // Channel pages (issue 13, dense recordings)
     LanesPerPage => "lanes_per_page", None, pages::lanes_per_page, "Lanes per page: 8, 16, 32 or all (default: all that fit at two rows each)";
     ChannelPage => "channel_page", Steps, pages::channel_page, "Next (1) or previous (-1) page of channels";
+    // Spectrogram ranges (issue 13, axes)
+    SpectrogramRange => "spectrogram_range", None, freq::spectrogram_range, "Spectrogram: next upper frequency limit (15, 30, 40, 50, 100 Hz, all)";
+    SpectrogramDb => "spectrogram_db", None, freq::spectrogram_db, "Spectrogram: next colour range (auto, 40, 60, 80 dB below the maximum)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -44,6 +44,70 @@ pub struct FreqState {
     pub spectrogram: Option<SpectrogramJob>,
     pub heart_rate_on: bool,
     pub beats: Option<BeatJob>,
+    /// The spectrogram's upper frequency limit chosen with `alt-f` (None: the lane kind's
+    /// default; infinity: the highest computed).
+    pub sg_top_hz: Option<f64>,
+    /// The spectrogram's colour range chosen with `alt-g`.
+    pub sg_db: DbRange,
+}
+
+/// Upper frequency limits `alt-f` steps through, Hz; after them the highest computed (the
+/// Nyquist frequency, up to `SPECTROGRAM_MAX_HZ`).
+pub const SG_TOPS: [f64; 5] = [15.0, 30.0, 40.0, 50.0, 100.0];
+
+/// The highest frequency the spectrogram job computes (the Nyquist frequency below it).
+pub const SPECTROGRAM_MAX_HZ: f64 = 250.0;
+
+/// Which levels map to the ends of the spectrogram's colour scale.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum DbRange {
+    /// The 5th to the 99th percentile of the levels on screen.
+    #[default]
+    Auto,
+    /// From this many dB below the highest level on screen up to it.
+    Below(f64),
+}
+
+/// The colour ranges `alt-g` steps through.
+pub const DB_RANGES: [DbRange; 4] = [
+    DbRange::Auto,
+    DbRange::Below(40.0),
+    DbRange::Below(60.0),
+    DbRange::Below(80.0),
+];
+
+impl DbRange {
+    pub fn label(self) -> String {
+        match self {
+            DbRange::Auto => "auto (5th-99th percentile)".into(),
+            DbRange::Below(db) => format!("{db:.0} dB below the maximum"),
+        }
+    }
+}
+
+/// The spectrogram's default upper limit for a lane kind: 30 Hz for EEG, 40 Hz for ECG,
+/// everything computed otherwise.
+pub fn default_top_hz(kind: ChannelKind) -> f64 {
+    match kind {
+        ChannelKind::Eeg => 30.0,
+        ChannelKind::Ecg => 40.0,
+        _ => f64::INFINITY,
+    }
+}
+
+/// The limit after `current` in `SG_TOPS` below `computed` (the highest computed frequency),
+/// then `computed` itself (as infinity), then back to the first.
+pub fn next_top_hz(current: f64, computed: f64) -> f64 {
+    let below = |t: f64| t < computed - 1e-9;
+    match SG_TOPS
+        .iter()
+        .copied()
+        .find(|&t| t > current + 1e-9 && below(t))
+    {
+        Some(t) => t,
+        None if below(current) => f64::INFINITY,
+        None => SG_TOPS[0],
+    }
 }
 
 impl FreqState {
@@ -57,7 +121,7 @@ impl FreqState {
 }
 
 /// Starts (or keeps) the spectrogram of the selected lane over the whole recording: 2-second
-/// windows, half overlap, up to 100 Hz (or Nyquist). A job for another lane is dropped.
+/// windows, half overlap, up to `SPECTROGRAM_MAX_HZ` (or Nyquist). A job for another lane is dropped.
 pub fn ensure_spectrogram(app: &mut App) {
     let Some(i) = app.selected_lane() else { return };
     let lane = &app.lanes[i];
@@ -73,7 +137,7 @@ pub fn ensure_spectrogram(app: &mut App) {
     let spec = StftSpec {
         window,
         overlap: 0.5,
-        max_hz: Some(100.0),
+        max_hz: Some(SPECTROGRAM_MAX_HZ),
     };
     let Ok(sg) = Spectrogram::new(spec, lane.rate_hz, 0, lane.samples) else {
         app.message = Some("this channel is too short or too slow for a spectrogram".into());

@@ -165,7 +165,7 @@ fn a_misspelt_field_is_an_error_naming_the_line_and_the_expected_keys() {
 }
 
 /// The version 1 default keymap (today's format before sections) loads, and every key runs
-/// what the version 2 default's [view] runs.
+/// what the version 2 default's [view] runs (which may bind more).
 #[test]
 fn the_version_1_default_loads_and_binds_what_version_2_binds() {
     let text = include_str!("../../tests/data/keymap_v1.toml");

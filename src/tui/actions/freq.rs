@@ -100,3 +100,26 @@ fn beats_in_view(app: &mut App) -> Option<Vec<f64>> {
             .collect(),
     )
 }
+
+/// `spectrogram_range`: the spectrogram's next upper frequency limit (15, 30, 40, 50, 100 Hz,
+/// the highest computed, then 15 again).
+pub fn spectrogram_range(app: &mut App, _: Arg) {
+    let Some((current, computed)) = crate::tui::prepare::spectrogram::top_hz(app) else {
+        app.message = Some("no spectrogram: G shows it".into());
+        return;
+    };
+    let next = freq::next_top_hz(current, computed);
+    app.freq.sg_top_hz = Some(next);
+    app.message = Some(format!("spectrogram 0-{:.0} Hz", next.min(computed)));
+}
+
+/// `spectrogram_db`: the spectrogram's next colour range (auto, then 40, 60, 80 dB below the
+/// maximum on screen).
+pub fn spectrogram_db(app: &mut App, _: Arg) {
+    let k = freq::DB_RANGES
+        .iter()
+        .position(|&d| d == app.freq.sg_db)
+        .map_or(0, |k| (k + 1) % freq::DB_RANGES.len());
+    app.freq.sg_db = freq::DB_RANGES[k];
+    app.message = Some(format!("spectrogram colours: {}", app.freq.sg_db.label()));
+}

@@ -58,7 +58,11 @@ pub struct Layout {
     /// Heart-rate lane and spectrogram: each a row band with its gutter.
     pub heart_rate: Option<Rect>,
     pub spectrogram: Option<Rect>,
+    /// The spectrogram's colour bar, at the right of its band.
+    pub colorbar: Option<Rect>,
     pub event_lanes: Vec<EventLane>,
+    /// Rows of the hypnogram lane (a step plot from 5, else a one-row strip).
+    pub hypnogram_h: u16,
     /// First row of the event lanes; the time axis follows them.
     pub y_events: u16,
     /// Width of every band's gutter (labels, titles), from the longest label.
@@ -116,6 +120,8 @@ pub struct Prepared {
     /// were made for with the gutter's width (`labels.rs`).
     pub labels: Vec<String>,
     pub labels_key: Option<(labels::Key, u16)>,
+    /// Whether the recording's annotations score sleep stages (found once).
+    pub file_stages: Option<bool>,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -133,6 +139,10 @@ pub fn prepare(app: &mut App, area: Rect) {
     if app.freq.spectrogram.is_some() {
         super::freq::ensure_spectrogram(app);
     }
+    if app.prepared.file_stages.is_none() {
+        app.prepared.file_stages = Some(super::widgets::hypnogram::file_has_stages(&app.rec));
+    }
+    
     let gutter = labels::refresh(app, area.width);
     let layout = layout(app, area, gutter);
     app.wave_area = layout.lanes_traces();
@@ -161,12 +171,14 @@ impl Layout {
 
 fn event_lanes(app: &App) -> Vec<EventLane> {
     let mut v = vec![EventLane::File];
+    let mut stages = app.prepared.file_stages == Some(true);
     if let Some(a) = &app.annot {
         v.push(EventLane::Reader);
         v.extend((0..a.others.len()).map(EventLane::Other));
-        if app.layers.epoch_mode() || a.has_epoch_events() {
-            v.push(EventLane::Hypnogram);
-        }
+        stages |= app.layers.epoch_mode() || a.has_epoch_events();
+    }
+    if stages {
+        v.push(EventLane::Hypnogram);
     }
     v
 }
@@ -178,7 +190,13 @@ fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
     while ev_lanes.len() > 1 && area.height < AXIS_AND_STATUS + ev_lanes.len() as u16 + 2 {
         ev_lanes.remove(if ev_lanes.len() > 2 { 2 } else { 0 });
     }
-    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16;
+    let hypno = ev_lanes.contains(&EventLane::Hypnogram);
+    let hypnogram_h = if hypno && area.height >= AXIS_AND_STATUS + ev_lanes.len() as u16 + 16 {
+        5
+    } else {
+        1
+    };
+    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16 + hypnogram_h - 1;
     let lanes_h = area.height.saturating_sub(bottom);
     // Panels take room from the lanes: the spectrum on the right, the spectrogram and the
     // heart-rate lane at the bottom, sharing the waveform's columns (its time axis).
@@ -187,17 +205,15 @@ fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
     } else {
         0
     };
-    let wave_w = area.width - gutter - spectrum_w;
+    let sg_on = app.freq.spectrogram.is_some() && lanes_h >= 10;
+    let bar_w = super::widgets::colorbar::WIDTH * u16::from(sg_on);
+    let wave_w = area.width - gutter - spectrum_w - bar_w;
     let hr_h = if app.freq.heart_rate_on && app.freq.beats.is_some() && lanes_h >= 8 {
         3
     } else {
         0
     };
-    let sg_h = if app.freq.spectrogram.is_some() && lanes_h >= 10 {
-        (lanes_h / 4).max(4)
-    } else {
-        0
-    };
+    let sg_h = if sg_on { (lanes_h / 4).max(4) } else { 0 };
     let traces_h = lanes_h - hr_h - sg_h;
     let band = |y: u16, h: u16| (h > 0).then(|| Rect::new(area.x, y, gutter + wave_w, h));
     Layout {
@@ -215,8 +231,17 @@ fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
         }),
         heart_rate: band(area.y + traces_h, hr_h),
         spectrogram: band(area.y + traces_h + hr_h, sg_h),
+        colorbar: (sg_h > 0).then(|| {
+            Rect::new(
+                area.x + gutter + wave_w,
+                area.y + traces_h + hr_h,
+                bar_w,
+                sg_h,
+            )
+        }),
         y_events: area.y + lanes_h,
         event_lanes: ev_lanes,
+        hypnogram_h,
         gutter,
     }
 }

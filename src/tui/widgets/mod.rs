@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod caliper;
+pub mod colorbar;
 pub mod cursor;
 pub mod disagreements;
 pub mod event_list;
@@ -51,19 +52,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(r) = l.spectrogram {
         spectrogram::render(app, r, buf);
     }
+    if let Some(r) = l.colorbar {
+        colorbar::render(app, r, buf);
+    }
     if let Some(r) = l.spectrum {
         spectrum::render(app, r, buf);
     }
     let band_w = l.gutter + l.wave.width;
-    for (k, lane) in l.event_lanes.iter().enumerate() {
-        let r = Rect::new(area.x, l.y_events + k as u16, band_w, 1);
+    let mut y = l.y_events;
+    for lane in &l.event_lanes {
+        let h = if *lane == EventLane::Hypnogram {
+            l.hypnogram_h.max(1)
+        } else {
+            1
+        };
+        let r = Rect::new(area.x, y, band_w, h);
+        y += h;
         match lane {
             EventLane::File => file_events::render(app, r, buf),
             EventLane::Reader | EventLane::Other(_) => reader_lane::render(app, *lane, r, buf),
             EventLane::Hypnogram => hypnogram::render(app, r, buf),
         }
     }
-    let y_axis = l.y_events + l.event_lanes.len() as u16;
+    let y_axis = y;
     let axis_h = (area.y + area.height - 1).saturating_sub(y_axis);
     axis::render(app, Rect::new(area.x, y_axis, band_w, axis_h), buf);
     cursor::render(app, l.wave, buf);

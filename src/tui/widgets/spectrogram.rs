@@ -7,8 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::widgets::{Clear, Widget};
 
-use super::{split_gutter, GUTTER};
+use super::split_gutter;
 use crate::tui::app::App;
+use crate::tui::prepare::spectrogram::SpectrogramView;
 use crate::tui::theme::ColorMode;
 
 /// Perceptually uniform colour map (viridis), 9 stops from matplotlib's table.
@@ -34,7 +35,7 @@ fn viridis(x: f64) -> (u8, u8, u8) {
 }
 
 /// The colour of level `x` (0..1) in the terminal's colour mode.
-fn colour(x: f64, mode: ColorMode) -> Color {
+pub(super) fn colour(x: f64, mode: ColorMode) -> Color {
     let (r, g, b) = viridis(x);
     match mode {
         ColorMode::TrueColor => Color::Rgb(r, g, b),
@@ -53,7 +54,7 @@ fn colour(x: f64, mode: ColorMode) -> Color {
     }
 }
 
-const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
+pub(super) const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
 
 /// Draws the panel into the band `r` (gutter and waveform columns).
 pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
@@ -65,14 +66,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
         return;
     }
     Clear.render(r, buf);
-    let dim = app.theme.dim();
-    let title_w = usize::from(GUTTER - 1).min(usize::from(gutter.width));
-    buf.set_stringn(r.x, r.y, &view.title, title_w, dim);
-    if r.height >= 2 {
-        buf.set_stringn(r.x, r.y + 1, &view.label, title_w, dim);
-    }
-    let range = format!("0-{:.0} Hz", view.top_hz);
-    buf.set_stringn(r.x, r.y + r.height - 1, range, title_w, dim);
+    gutter_text(app, view, gutter, buf);
     let Some((lo, hi)) = view.range else { return };
     let norm = |v: f32| (f64::from(v) - lo) / (hi - lo);
     for (x, col) in view.grid.iter().enumerate().take(usize::from(wave.width)) {
@@ -98,5 +92,53 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
                 );
             }
         }
+    }
+}
+
+/// The gutter: title and lane label at the left, the frequency axis (top, middle and bottom
+/// rows, in Hz) at the right.
+fn gutter_text(app: &App, view: &SpectrogramView, g: Rect, buf: &mut Buffer) {
+    let dim = app.theme.dim();
+    let w = usize::from(g.width);
+    let (left, right) = (w.min(7), w.saturating_sub(8).min(6));
+    buf.set_stringn(g.x, g.y, &view.title, left, dim);
+    if g.height >= 2 {
+        buf.set_stringn(g.x, g.y + 1, &view.label, left, dim);
+    }
+    if right == 0 {
+        return;
+    }
+    let rows = usize::from(g.height);
+    for (row, hz) in hz_labels(view, rows) {
+        let text = hz_text(hz);
+        let x = g.x + 7 + (right - text.chars().count().min(right)) as u16;
+        buf.set_stringn(x, g.y + row as u16, text, right, dim);
+    }
+}
+
+/// The frequency axis of a panel `rows` high: (row, Hz) for the top, middle and bottom rows.
+pub fn hz_labels(view: &SpectrogramView, rows: usize) -> Vec<(usize, f64)> {
+    let mut out = vec![(0, view.top_hz)];
+    if rows >= 3 {
+        let mid = (rows - 1) / 2;
+        out.push((mid, view.row_hz(mid, rows)));
+    }
+    if rows >= 2 {
+        out.push((rows - 1, 0.0));
+    }
+    out
+}
+
+/// `30 Hz`, `7.5 Hz`, `100 Hz`; without the space when it would not fit 6 columns.
+pub fn hz_text(hz: f64) -> String {
+    let n = if hz >= 10.0 || hz.fract() == 0.0 {
+        format!("{hz:.0}")
+    } else {
+        format!("{hz:.1}")
+    };
+    if n.len() <= 3 {
+        format!("{n} Hz")
+    } else {
+        format!("{n}Hz")
     }
 }
