@@ -59,7 +59,7 @@ fn a_stale_spectrogram_result_is_never_drawn() {
     assert_eq!(Some(sj.lane), app.selected_lane());
     assert!(!f.contains("STALE"), "{f}");
     assert!(!app.message.as_deref().unwrap_or("").contains("STALE"));
-    assert!(f.contains("spectrogram"), "{f}");
+    assert!(f.contains("spectro"), "{f}");
     // The current request's failure, by contrast, is shown.
     app.on_job(stale_failure(new_key, new_generation));
     println!("message after the current failure: {:?}", app.message);
