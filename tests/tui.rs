@@ -488,7 +488,7 @@ fn frequency_views_spectrum_spectrogram_and_heart_rate() {
         .is_complete());
     let f = frame_text(&mut app, 160, 45);
     assert!(
-        f.contains("spectrogram") && f.chars().any(|c| "░▒▓█".contains(c)),
+        f.contains("spectro") && f.chars().any(|c| "░▒▓█".contains(c)),
         "{f}"
     );
     // Selecting another channel drops the stale job and starts one for the new channel.
