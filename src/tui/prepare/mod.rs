@@ -10,6 +10,7 @@ mod columns;
 pub mod heart;
 pub mod index;
 pub mod lists;
+pub mod paper;
 pub mod readout;
 pub mod spectrogram;
 pub mod spectrum;
@@ -105,6 +106,8 @@ pub struct Prepared {
     pub reader_events: index::TimeIndex,
     pub other_events: Vec<index::TimeIndex>,
     pub status: String,
+    /// Value ranges of the lanes read by range (`paper.rs`).
+    pub paper: paper::PaperView,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -125,7 +128,9 @@ pub fn prepare(app: &mut App, area: Rect) {
     let layout = layout(app, area);
     app.wave_area = layout.lanes_traces();
     app.prepared.layout = layout;
+    paper::follow_speed(app);
     prepare_lanes(app);
+    paper::refresh(app);
     readout::refresh(app);
     prepare_panels(app);
     prepare_events(app);

@@ -36,7 +36,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let g = Rect::new(area.x, y, GUTTER.min(area.width), h);
         let value = app.prepared.readout.values.get(row).copied().flatten();
         let selected = row == view.selected_row;
-        gutter::render(app, lane, gutter::Row { selected, value }, g, buf);
+        let range = app.prepared.paper.ranges.get(row).copied().flatten();
+        let gutter_row = gutter::Row {
+            selected,
+            value,
+            range,
+        };
+        gutter::render(app, lane, gutter_row, g, buf);
     }
     if let Some(note) = &view.note {
         let x = area.x + GUTTER.min(area.width).saturating_sub(note.len() as u16 + 1);
