@@ -224,6 +224,8 @@ fn channels_hide_solo_reorder_and_group() {
 #[test]
 fn amplitude_keys_and_autoscale() {
     let mut app = app("demo_ecg.edf");
+    // Calibrated lanes step a sensitivity ladder (tests/scale.rs); auto-scaled ones x1.5.
+    keys(&mut app, "a");
     frame_text(&mut app, 100, 30);
     let s0 = app.lanes[0].scale;
     assert!(!app.lanes[0].unscaled && s0 > 0.0);
@@ -238,7 +240,8 @@ fn amplitude_keys_and_autoscale() {
         app.lanes[1].scale, s1,
         "ctrl-up changes the selected channel only"
     );
-    keys(&mut app, "a");
+    // `a` again: calibrated; and again: auto-scaled as at first.
+    keys(&mut app, "aa");
     frame_text(&mut app, 100, 30);
     assert!(
         (app.lanes[0].scale - s0).abs() / s0 < 1e-9,

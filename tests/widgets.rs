@@ -126,6 +126,7 @@ fn render_every_widget(app: &App, area: Rect) {
             widgets::gutter::Row {
                 selected: true,
                 value: Some(-0.123),
+                range: None,
             },
             area,
             &mut buf,
@@ -145,6 +146,7 @@ fn render_every_widget(app: &App, area: Rect) {
     widgets::spectrogram::render(app, area, &mut buf);
     widgets::heart_rate::render(app, area, &mut buf);
     widgets::too_small::render(app, area, &mut buf);
+    widgets::ruler::render(app, area, &mut buf);
     println!("{}x{}:\n{}", area.width, area.height, buffer_text(&buf));
 }
 

@@ -11,6 +11,28 @@ use std::path::PathBuf;
 
 use crate::annotations::reader::{check_human_reader, ReaderError};
 
+mod display;
+pub use display::{display_config, set_config_keys, DisplayConfig, Windows};
+
+/// A configuration file that does not parse, or a key with a value of the wrong kind.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {detail}", path.display())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub detail: String,
+}
+
+impl From<ConfigError> for IdentityError {
+    fn from(e: ConfigError) -> IdentityError {
+        IdentityError::Config {
+            path: e.path,
+            line: e.line,
+            detail: e.detail,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
     #[error(transparent)]
@@ -89,23 +111,32 @@ pub fn reader_name(flag: Option<&str>) -> Result<String, IdentityError> {
 }
 
 /// The keys the configuration file may hold; any other (a misspelt `reder`) is an error.
-const CONFIG_KEYS: &[&str] = &["reader"];
+const CONFIG_KEYS: &[&str] = &[
+    "reader",
+    "dpi",
+    "cell_mm",
+    "window_ecg",
+    "window_eeg",
+    "window_sleep",
+    "window_monitoring",
+];
 
-/// `reader = "..."` in the configuration file, if the file exists and names one.
-fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityError> {
+/// The configuration file's table; an unreadable file is an empty one (no configuration),
+/// a broken one an error naming the line.
+pub(crate) fn config_table(path: &std::path::Path) -> Result<(String, toml::Table), ConfigError> {
     let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(None);
+        return Ok((String::new(), toml::Table::new()));
     };
     let table = text.parse::<toml::Table>().map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
-        IdentityError::Config {
+        ConfigError {
             path: path.to_path_buf(),
             line: text[..at.min(text.len())].matches('\n').count() + 1,
             detail: e.message().to_string(),
         }
     })?;
     if let Some(key) = table.keys().find(|k| !CONFIG_KEYS.contains(&k.as_str())) {
-        return Err(IdentityError::Config {
+        return Err(ConfigError {
             path: path.to_path_buf(),
             line: line_of_key(&text, key),
             detail: format!(
@@ -115,6 +146,12 @@ fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityEr
             ),
         });
     }
+    Ok((text, table))
+}
+
+/// `reader = "..."` in the configuration file, if the file exists and names one.
+fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityError> {
+    let (text, table) = config_table(path)?;
     match table.get("reader") {
         None => Ok(None),
         Some(toml::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
@@ -126,7 +163,7 @@ fn reader_in_config(path: &std::path::Path) -> Result<Option<String>, IdentityEr
     }
 }
 
-fn line_of_key(text: &str, key: &str) -> usize {
+pub(crate) fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| l.trim_start().starts_with(key))
         .map_or(1, |i| i + 1)

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each a thin layer over the library.
 
+pub mod calibrate;
 pub mod compare;
 pub mod detect;
 pub mod dump;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Export event tables of many recordings as one table (CSV, TSV, JSON Lines, Parquet),
     /// a BIDS tree or EDF+ annotations; --shard K/N and --merge for clusters.
     Export(export::Args),
+    /// Measure the screen for the calibrated display: print a 50 mm ruler and type its
+    /// measured length (or --cell-mm W,H / --dpi N); writes config.toml.
+    Calibrate(calibrate::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -133,6 +137,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Detect(a) => detect::run(&a),
         Command::Compare(a) => compare::run(&a),
         Command::Export(a) => export::run(&a),
+        Command::Calibrate(a) => calibrate::run(&a),
     }
 }
 

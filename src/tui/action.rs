@@ -4,7 +4,9 @@
 //! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
 //! action without one does not compile.
 
-use super::actions::{adjudicate, annotate, channels, events, freq, layers, measure, pages, view};
+use super::actions::{
+    adjudicate, annotate, channels, events, freq, layers, measure, pages, scale, view,
+};
 use super::app::App;
 
 pub use super::actions::param::{Arg, Param};
@@ -66,9 +68,7 @@ actions! {
     ZoomIn => "zoom_in", None, view::zoom_in, "Shorter window (next time-scale preset)";
     ZoomOut => "zoom_out", None, view::zoom_out, "Longer window (previous time-scale preset)";
     ZoomAll => "zoom_all", None, view::zoom_all, "Show the whole recording";
-    Amplitude => "amplitude", Factor, channels::amplitude, "Amplitude of all channels times (x) or divided by (/) a factor";
     AmpAuto => "amp_auto", None, channels::amp_auto, "Auto-scale every channel to the visible signal";
-    ChannelAmplitude => "channel_amplitude", Factor, channels::channel_amplitude, "Amplitude of the selected channel times (x) or divided by (/) a factor";
     Select => "select", Steps, channels::select, "Select the next (1) or previous (-1) channel";
     HideChannel => "hide_channel", None, channels::hide, "Hide the selected channel";
     ShowAll => "show_all", None, channels::show_all, "Show every channel (undo hide and solo)";
@@ -120,6 +120,11 @@ actions! {
     // Spectrogram ranges (issue 13, axes)
     SpectrogramRange => "spectrogram_range", None, freq::spectrogram_range, "Spectrogram: next upper frequency limit (15, 30, 40, 50, 100 Hz, all)";
     SpectrogramDb => "spectrogram_db", None, freq::spectrogram_db, "Spectrogram: next colour range (auto, 40, 60, 80 dB below the maximum)";
+    // Calibrated display (issue 13)
+    Sensitivity => "sensitivity", Steps, scale::sensitivity, "Every channel kind's sensitivity a step taller (1) or smaller (-1): 5/10/20 mm/mV, 7/5/3 µV/mm; others x1.5";
+    ChannelSensitivity => "channel_sensitivity", Steps, scale::channel_sensitivity, "The selected channel's own sensitivity a step taller (1) or smaller (-1), shown with a *";
+    PaperSpeed => "paper_speed", Steps, scale::paper_speed, "Paper speed a step faster (1) or slower (-1): 12.5/25/50 mm/s ECG, 15/30/60 EEG; the window follows";
+    Calibrate => "calibrate", None, scale::calibrate, "Draw a 50 mm ruler; type its measured length (mm) to calibrate the screen";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.
@@ -195,7 +200,7 @@ mod tests {
         let ok = [
             ("scroll page -1", "scroll page -1"),
             ("scroll fine 1", "scroll fine 1"),
-            ("amplitude x1.5", "amplitude x1.5"),
+            ("amplitude x1.5", "sensitivity 1"),
             ("segment /2", "segment /2"),
             ("decide both", "decide both"),
             ("move end", "move end"),
@@ -210,7 +215,7 @@ mod tests {
         let bad = [
             ("scroll sideways", "page, half or fine"),
             ("scroll page 0", "page, half or fine"),
-            ("amplitude 2", "x or /"),
+            ("segment 2", "x or /"),
             ("cursor many", "signed whole number"),
             ("decide c", "a, b, both, reject or edit"),
             ("quit now", "no parameter"),

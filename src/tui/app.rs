@@ -10,7 +10,7 @@ pub use super::background::PyramidJob;
 use super::input::Layers;
 use super::keymap::Keymap;
 use super::theme::Theme;
-use super::view::{self, View};
+use super::view::View;
 use crate::dsp::{self, ChannelKind, Derivation, FilterSpec, Montage};
 use crate::signal::Recording;
 use crate::text::sanitize;
@@ -35,6 +35,8 @@ pub struct Lane {
     pub hidden: bool,
     /// Index of this lane in its montage's pyramid.
     pub track: usize,
+    /// Calibrated (a sensitivity sets `scale`) or auto-scaled (`scale.rs`).
+    pub paper: super::scale::LaneScale,
 }
 
 pub struct App {
@@ -86,6 +88,8 @@ pub struct App {
     pub caliper: super::caliper::Caliper,
     /// Lanes per page (`V`); the page shown is the one holding the selected lane.
     pub per_page: super::prepare::pages::PerPage,
+    /// Screen millimetres, sensitivities and paper speed (`scale.rs`).
+    pub scale: super::scale::Scale,
 }
 
 impl App {
@@ -114,7 +118,8 @@ impl App {
         ));
         // Until a reader's store is attached, nothing is marked: say so, not a guessed name.
         let reader = super::quit::VIEW_ONLY.to_string();
-        let span = view::PRESETS[3].min(rec.duration_s.max(1.0));
+        let mut scale = super::scale::Scale::new(dominant);
+        let span = super::actions::scale::opening_span(&mut scale, &rec, &Default::default());
         let mut app = App {
             view: View::new(rec.duration_s, span),
             rec,
@@ -146,6 +151,7 @@ impl App {
             prepared: super::prepare::Prepared::default(),
             caliper: super::caliper::Caliper::default(),
             per_page: Default::default(),
+            scale,
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
@@ -195,10 +201,10 @@ impl App {
 
     fn set_lanes(&mut self, derivations: Vec<Derivation>) {
         // Keep scales of lanes that stay (same label), so switching montages back keeps them.
-        let old: Vec<(String, f64, f64, bool)> = self
+        let old: Vec<(String, f64, f64, bool, super::scale::LaneScale)> = self
             .lanes
             .iter()
-            .map(|l| (l.label.clone(), l.center, l.scale, l.unscaled))
+            .map(|l| (l.label.clone(), l.center, l.scale, l.unscaled, l.paper))
             .collect();
         let mut lanes = Vec::with_capacity(derivations.len());
         let mut usable = Vec::with_capacity(derivations.len());
@@ -213,13 +219,15 @@ impl App {
                 .get(anchor)
                 .map_or(ChannelKind::Other, ChannelKind::of);
             let label = sanitize(&d.label);
-            let (center, scale, unscaled) = old
+            let unit = sanitize(&d.unit);
+            let fresh = super::actions::scale::new_lane_scale(&self.scale, kind, &unit);
+            let (center, scale, unscaled, paper) = old
                 .iter()
                 .find(|o| o.0 == label)
-                .map_or((0.0, 1.0, true), |o| (o.1, o.2, o.3));
+                .map_or((0.0, 1.0, true, fresh), |o| (o.1, o.2, o.3, o.4));
             lanes.push(Lane {
                 label,
-                unit: sanitize(&d.unit),
+                unit,
                 kind,
                 rate_hz: shape.rate_hz,
                 samples: shape.samples,
@@ -229,6 +237,7 @@ impl App {
                 unscaled,
                 hidden: false,
                 track: usable.len(),
+                paper,
                 derivation: d.clone(),
             });
             usable.push(d);

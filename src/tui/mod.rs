@@ -22,6 +22,7 @@ pub mod notice;
 pub mod prepare;
 pub mod quit;
 pub mod render;
+pub mod scale;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -95,6 +96,7 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     let montage_dir = crate::annotations::config::montage_dir();
     let montages = crate::dsp::montage::catalogue(montage_dir.as_deref())?;
     let mut app = App::new(rec, keymap, Theme::new(ColorMode::detect()), montages);
+    actions::scale::configure(&mut app, display_config()?, scale::Screen::ask_terminal());
     // What was unusual about the file (truncated, out-of-spec header) shows until the first key.
     app.message = (!app.rec.notes.is_empty())
         .then(|| crate::text::sanitize(&format!("note: {}", app.rec.notes.join("; "))));
@@ -103,6 +105,7 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     }
     if let Some(span) = opts.span_s {
         app.view.set_span(span);
+        app.scale.speed = None;
     }
     if let Some(t) = opts.at_s {
         app.view.jump(t);
@@ -195,6 +198,21 @@ pub fn attach_annotations(app: &mut App, reader: &str, opts: &Options) -> Result
     app.annot = Some(ann);
     app.start_hash();
     Ok(())
+}
+
+/// The display settings of the configuration file (`dpi`, `cell_mm`, `window_*`).
+type Display = (
+    crate::annotations::config::DisplayConfig,
+    Option<std::path::PathBuf>,
+);
+fn display_config() -> Result<Display, TuiError> {
+    let path = crate::annotations::config::config_file();
+    let config = match &path {
+        Some(p) => crate::annotations::config::display_config(p)
+            .map_err(|e| TuiError::Usage(e.to_string()))?,
+        None => Default::default(),
+    };
+    Ok((config, path))
 }
 
 /// The platform configuration directory (`~/.config/sigmark` on Linux).
@@ -305,7 +323,10 @@ fn handle(
     match msg {
         Msg::Input(Event::Key(k)) => app.on_key(k),
         Msg::Input(Event::Mouse(m)) => app.on_mouse(m),
-        Msg::Input(Event::Resize(_, _)) => terminal.autoresize()?,
+        Msg::Input(Event::Resize(_, _)) => {
+            actions::scale::remeasure(app, scale::Screen::ask_terminal());
+            terminal.autoresize()?
+        }
         Msg::Input(_) | Msg::Tick => {}
         Msg::Job(done) => app.on_job(done),
         Msg::InputFailed(e) => return Err(TuiError::Io(e)),

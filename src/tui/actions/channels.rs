@@ -3,31 +3,8 @@
 use super::param::Arg;
 use crate::tui::app::App;
 
-/// A lane scale kept finite and non-zero however often the amplitude keys are pressed.
-fn bounded(scale: f64) -> f64 {
-    scale.clamp(1e-12, 1e12)
-}
-
-/// `amplitude x1.5`: every lane's amplitude times 1.5 (its scale, the half-height in physical
-/// units, divided by it).
-pub fn amplitude(app: &mut App, arg: Arg) {
-    if let Arg::Factor { times, by } = arg {
-        for l in &mut app.lanes {
-            l.scale = bounded(if times { l.scale / by } else { l.scale * by });
-        }
-    }
-}
-
 pub fn amp_auto(app: &mut App, _: Arg) {
-    app.lanes.iter_mut().for_each(|l| l.unscaled = true);
-}
-
-pub fn channel_amplitude(app: &mut App, arg: Arg) {
-    let (Arg::Factor { times, by }, Some(i)) = (arg, app.selected_lane()) else {
-        return;
-    };
-    let f = if times { 1.0 / by } else { by };
-    app.lanes[i].scale = bounded(app.lanes[i].scale * f);
+    super::scale::toggle_auto(app);
 }
 
 /// `select N`: N channels down (minus: up), staying inside the visible ones.

@@ -34,6 +34,11 @@ pub fn submit(app: &mut App, _: Arg) {
             }
         }
         Some(Layer::List(_)) => go_to_listed(app),
+        Some(Layer::Calibrate(_)) => {
+            if let Some(Layer::Calibrate(text)) = app.layers.close_focused() {
+                super::scale::measured(app, &text);
+            }
+        }
         _ => {}
     }
 }
@@ -66,7 +71,7 @@ fn go_to_listed(app: &mut App) {
 
 pub fn delete_char(app: &mut App, _: Arg) {
     match app.layers.focused_mut() {
-        Some(Layer::Jump(text) | Layer::Note(text)) => {
+        Some(Layer::Jump(text) | Layer::Note(text) | Layer::Calibrate(text)) => {
             text.pop();
         }
         Some(Layer::List(list)) => {

@@ -10,4 +10,5 @@ pub mod layers;
 pub mod measure;
 pub mod pages;
 pub mod param;
+pub mod scale;
 pub mod view;

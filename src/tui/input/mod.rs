@@ -36,13 +36,15 @@ pub enum Layer {
     Disagreements,
     /// Epoch scoring: the window is one epoch.
     Epoch,
+    /// Typing the measured length of the 50 mm ruler (F4, `scale.rs`); the prompt's keys.
+    Calibrate(String),
 }
 
 impl Layer {
     /// The keymap section of this layer's keys (None: it has no keys of its own).
     pub fn section(&self) -> Option<Section> {
         match self {
-            Layer::Jump(_) => Some(Section::Prompt),
+            Layer::Jump(_) | Layer::Calibrate(_) => Some(Section::Prompt),
             Layer::Note(_) => Some(Section::Note),
             Layer::List(_) => Some(Section::List),
             Layer::Help(_) => Some(Section::Help),
@@ -158,7 +160,7 @@ impl Layers {
     /// The text being typed in the prompt or note editor on top, with which it is.
     pub fn typing(&self) -> Option<&Layer> {
         self.top()
-            .filter(|l| matches!(l, Layer::Jump(_) | Layer::Note(_)))
+            .filter(|l| matches!(l, Layer::Jump(_) | Layer::Note(_) | Layer::Calibrate(_)))
     }
 
     /// The status bar's mode name.
@@ -166,6 +168,7 @@ impl Layers {
         match self.top() {
             Some(Layer::Jump(_)) => "JUMP",
             Some(Layer::Help(_)) => "HELP",
+            Some(Layer::Calibrate(_)) => "CALIBRATE",
             _ => "VIEW",
         }
     }
@@ -209,7 +212,7 @@ impl App {
             return Outcome::Handled;
         }
         match layer {
-            Layer::Jump(_) => self.type_into_prompt(depth, ev),
+            Layer::Jump(_) | Layer::Calibrate(_) => self.type_into_prompt(depth, ev),
             Layer::Note(_) => self.type_into_note(depth, ev),
             Layer::List(_) => self.type_into_list(depth, ev),
             // Any key help does not bind closes it (and does nothing else).

@@ -29,6 +29,7 @@ fn kinds(app: &App) -> Vec<&'static str> {
             Layer::Help(_) => "help",
             Layer::Disagreements => "disagreements",
             Layer::Epoch => "epoch",
+            Layer::Calibrate(_) => "calibrate",
         })
         .collect()
 }

@@ -22,7 +22,7 @@ fn printable(ev: KeyEvent) -> Option<char> {
 
 impl App {
     pub(super) fn type_into_prompt(&mut self, depth: usize, ev: KeyEvent) -> Outcome {
-        if let (Some(Layer::Jump(text)), Some(c)) =
+        if let (Some(Layer::Jump(text) | Layer::Calibrate(text)), Some(c)) =
             (self.layers.stack.get_mut(depth), printable(ev))
         {
             if text.chars().count() < MAX_JUMP {

@@ -7,23 +7,21 @@ use crate::dsp::{raw_envelope, BASE, EMPTY};
 use crate::signal::Segment;
 use crate::tui::app::{App, Lane};
 
-/// Sets a lane's centre and scale so what is on screen fills the lane: the whole range, since
+/// Fits a lane to what is on screen. A calibrated lane keeps its sensitivity (its half-height
+/// comes from it) and centres on the median of the columns' midpoints, so one R wave or spike
+/// does not push the baseline off the middle; an auto-scaled lane takes the whole range, since
 /// the peaks (an R wave, a spike) are what a reader looks at.
 pub fn autoscale(lane: &mut Lane, cols: &[(f32, f32)]) {
-    let lo = cols
-        .iter()
-        .map(|c| c.0)
-        .filter(|v| v.is_finite())
-        .fold(f32::INFINITY, f32::min);
-    let hi = cols
-        .iter()
-        .map(|c| c.1)
-        .filter(|v| v.is_finite())
-        .fold(f32::NEG_INFINITY, f32::max);
-    if !(lo.is_finite() && hi.is_finite()) {
+    if lane.paper.sensitivity().is_some() {
+        if let Some(m) = median_midpoint(cols) {
+            lane.center = m;
+            lane.unscaled = false;
+        }
         return;
     }
-    let (a, b) = (f64::from(lo.min(hi)), f64::from(lo.max(hi)));
+    let Some((a, b)) = super::paper::range(cols) else {
+        return;
+    };
     lane.center = (a + b) / 2.0;
     let half = (b - a) / 2.0 * 1.05;
     lane.scale = if half > 0.0 && half.is_finite() {
@@ -32,6 +30,21 @@ pub fn autoscale(lane: &mut Lane, cols: &[(f32, f32)]) {
         (lane.center.abs() * 0.1).max(1e-6)
     };
     lane.unscaled = false;
+}
+
+/// The median of the columns' midpoints (finite columns only).
+fn median_midpoint(cols: &[(f32, f32)]) -> Option<f64> {
+    let mut mids: Vec<f64> = cols
+        .iter()
+        .filter(|c| c.0.is_finite() && c.1.is_finite())
+        .map(|c| (f64::from(c.0) + f64::from(c.1)) / 2.0)
+        .collect();
+    if mids.is_empty() {
+        return None;
+    }
+    let mid = mids.len() / 2;
+    let (_, m, _) = mids.select_nth_unstable_by(mid, f64::total_cmp);
+    Some(*m)
 }
 
 /// Samples per column above which a gap's edge column is left to the pyramid rather than

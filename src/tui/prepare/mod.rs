@@ -13,6 +13,7 @@ pub mod index;
 pub mod labels;
 pub mod lists;
 pub mod pages;
+pub mod paper;
 pub mod readout;
 pub mod spectrogram;
 pub mod spectrum;
@@ -122,6 +123,8 @@ pub struct Prepared {
     pub labels_key: Option<(labels::Key, u16)>,
     /// Whether the recording's annotations score sleep stages (found once).
     pub file_stages: Option<bool>,
+    /// Value ranges of the lanes read by range (`paper.rs`).
+    pub paper: paper::PaperView,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -142,12 +145,13 @@ pub fn prepare(app: &mut App, area: Rect) {
     if app.prepared.file_stages.is_none() {
         app.prepared.file_stages = Some(super::widgets::hypnogram::file_has_stages(&app.rec));
     }
-    
     let gutter = labels::refresh(app, area.width);
     let layout = layout(app, area, gutter);
     app.wave_area = layout.lanes_traces();
     app.prepared.layout = layout;
+    paper::follow_speed(app);
     prepare_lanes(app);
+    paper::refresh(app);
     readout::refresh(app);
     caliper::refresh(app);
     prepare_panels(app);

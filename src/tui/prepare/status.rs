@@ -1,8 +1,11 @@
-//! The status bar's text, made in the update step: file, reader, cursor, window, amplitude,
-//! filters, montage, mode, heart rate and the overview's progress; or the prompt being typed.
+//! The status bar's text, made in the update step: file, reader, cursor, window, the selected
+//! lane's sensitivity and the paper speed (`10 mm/mV  25 mm/s`), filters, montage, mode, heart
+//! rate, the overview's progress and `scale approximate` when the screen was not measured; or
+//! the prompt being typed.
 
+use crate::dsp::paper::trim;
 use crate::dsp::BASE;
-use crate::tui::app::App;
+use crate::tui::app::{App, Lane};
 use crate::tui::input::Layer;
 use crate::tui::view::{decimals, format_clock, format_offset, window_label};
 use crate::tui::widgets::short_number;
@@ -12,6 +15,11 @@ pub fn status_text(app: &App) -> String {
     match app.layers.typing() {
         Some(Layer::Jump(t)) => format!(
             " Jump to (seconds, H:MM:SS, or @HH:MM[:SS] clock): {}_   Enter go, Esc cancel",
+            crate::text::sanitize(t)
+        ),
+        Some(Layer::Calibrate(t)) => format!(
+            " Measure the {} mm ruler on the screen; measured length in mm: {}_   Enter save, Esc cancel",
+            crate::tui::scale::RULER_MM,
             crate::text::sanitize(t)
         ),
         Some(Layer::Note(t)) => format!(
@@ -92,7 +100,12 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
                 .map_or(String::new(), |(lo, hi)| {
                     format!(", in view {}..{}", short_number(lo), short_number(hi))
                 });
-            format!("{} ±{} {}{range}", l.label, short_number(l.scale), l.unit)
+            format!(
+                "{}{}  {}{range}",
+                l.label,
+                sensitivity_text(l),
+                speed_text(app)
+            )
         });
     let montage = app
         .montages
@@ -118,5 +131,39 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
         app.layers.mode_name(),
         hr,
         overview_text(app)
-    )
+    ) + approximate_text(app)
+}
+
+/// The selected lane's sensitivity (` 10 mm/mV`, ` *20 mm/mV`), ` auto ±half unit`, or
+/// nothing for a lane read by its range (the range in view follows).
+fn sensitivity_text(l: &Lane) -> String {
+    match l.paper.label() {
+        Some(s) => format!(" {s}"),
+        None if super::paper::by_range(l) => String::new(),
+        None => format!(" auto ±{} {}", short_number(l.scale), l.unit),
+    }
+}
+
+/// The paper speed: the fixed one (`25 mm/s`), or the one the zoomed window gives (`39.4 mm/s`).
+fn speed_text(app: &App) -> String {
+    let s = &app.scale;
+    match s.speed {
+        Some(v) => format!("{} mm/s", trim(v)),
+        None => {
+            let v = s.effective_speed(app.view.span_s, app.prepared.layout.wave.width);
+            if v.is_finite() && v > 0.0 {
+                format!("{} mm/s", trim((v * 10.0).round() / 10.0))
+            } else {
+                String::new()
+            }
+        }
+    }
+}
+
+fn approximate_text(app: &App) -> &'static str {
+    if app.scale.screen.approximate {
+        " │ scale approximate"
+    } else {
+        ""
+    }
 }

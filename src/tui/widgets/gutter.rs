@@ -1,5 +1,7 @@
-//! A lane's gutter: its label, its scale (± value and unit) and the scale bar, whose full
-//! height is twice the scale.
+//! A lane's gutter: its label, its scale and the scale bar, whose full height is twice the
+//! scale. The scale row is the sensitivity of a calibrated lane (`10 mm/mV`, `*20 mm/mV` for
+//! the lane's own), the visible value range of a lane read by range (`88-99 %`: SpO2, heart
+//! rate, temperature, position), or `±half unit` for an auto-scaled one.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,6 +15,25 @@ use crate::tui::app::{App, Lane};
 pub struct Row {
     pub selected: bool,
     pub value: Option<f64>,
+    /// The visible (min, max) of a lane read by its value range.
+    pub range: Option<(f64, f64)>,
+}
+
+/// The gutter's second row for `lane` (see the module's comment).
+pub fn scale_row(lane: &Lane, range: Option<(f64, f64)>) -> String {
+    if let Some(label) = lane.paper.label() {
+        return label;
+    }
+    match range {
+        Some((lo, hi)) => format!("{} {}", range_text(lo, hi), lane.unit),
+        None => format!("±{} {}", short_number(lane.scale), lane.unit),
+    }
+}
+
+/// `88-99`, or `-1.2..0.80` when the low end is negative (a dash would read as a minus).
+pub fn range_text(lo: f64, hi: f64) -> String {
+    let sep = if lo < 0.0 { ".." } else { "-" };
+    format!("{}{sep}{}", short_number(lo), short_number(hi))
 }
 
 /// The label, and right-aligned beside it the value at the cursor when both fit in `w`
@@ -40,7 +61,7 @@ pub fn render(app: &App, lane: &Lane, row: Row, r: Rect, buf: &mut Buffer) {
         w,
         app.theme.label(row.selected),
     );
-    let scale = format!("±{} {}", short_number(lane.scale), lane.unit);
+    let scale = scale_row(lane, row.range);
     if r.height >= 2 {
         buf.set_stringn(r.x, r.y + 1, &scale, w, app.theme.dim());
     }

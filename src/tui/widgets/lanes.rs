@@ -36,6 +36,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let g = Rect::new(area.x, y, g_area.width, h);
         let value = app.prepared.readout.values.get(row).copied().flatten();
         let selected = row == view.selected_row;
-        gutter::render(app, lane, gutter::Row { selected, value }, g, buf);
+        let range = app.prepared.paper.ranges.get(row).copied().flatten();
+        let gutter_row = gutter::Row {
+            selected,
+            value,
+            range,
+        };
+        gutter::render(app, lane, gutter_row, g, buf);
     }
 }

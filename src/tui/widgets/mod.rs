@@ -15,6 +15,7 @@ pub mod help;
 pub mod hypnogram;
 pub mod lanes;
 pub mod reader_lane;
+pub mod ruler;
 pub mod spectrogram;
 pub mod spectrum;
 pub mod status;
@@ -46,6 +47,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let l = &p.layout;
     lanes::render(app, l.lanes, buf);
+    ruler::render(app, l.lanes, buf);
     if let Some(r) = l.heart_rate {
         heart_rate::render(app, r, buf);
     }
