@@ -4,7 +4,7 @@
 //! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
 //! action without one does not compile.
 
-use super::actions::{adjudicate, annotate, channels, events, freq, layers, view};
+use super::actions::{adjudicate, annotate, channels, events, freq, labels, layers, view};
 use super::app::App;
 
 pub use super::actions::param::{Arg, Param};
@@ -109,6 +109,9 @@ actions! {
     Submit => "submit", None, layers::submit, "Jump to the typed time, save the note, or go to the listed event";
     DeleteChar => "delete_char", None, layers::delete_char, "Delete the last typed character";
     Move => "move", Rows, layers::move_rows, "Move the list cursor or scroll help by rows (start, end: to the first or last)";
+    // Embedded annotations (issue 13): next/previous by label, the event list's source.
+    SameLabel => "same_label", Steps, labels::same_label, "Go to the next (1) or previous (-1) event with the selected event's label (none selected: the file annotation's nearest the cursor)";
+    ListSource => "list_source", None, labels::list_source, "Event list: show your events, the file's annotations, or all";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -110,9 +110,10 @@ impl App {
         ));
         // Until a reader's store is attached, nothing is marked: say so, not a guessed name.
         let reader = super::quit::VIEW_ONLY.to_string();
-        let span = view::PRESETS[3].min(rec.duration_s.max(1.0));
+        let duration = super::prepare::annots::time_extent(&rec);
+        let span = view::PRESETS[3].min(duration.max(1.0));
         let mut app = App {
-            view: View::new(rec.duration_s, span),
+            view: View::new(duration, span),
             rec,
             file_name,
             reader,

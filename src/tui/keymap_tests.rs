@@ -172,7 +172,8 @@ fn the_version_1_default_loads_and_binds_what_version_2_binds() {
     let old = Keymap::parse(text, Path::new("keymap_v1.toml")).unwrap();
     let new = Keymap::shipped().unwrap();
     let view: Vec<&Binding> = new.section(Section::View).collect();
-    assert_eq!(old.bindings().len(), view.len());
+    // Version 2 may add keys (issue 13 adds some); every version 1 key must still bind.
+    assert!(old.bindings().len() <= view.len());
     for b in old.bindings() {
         assert_eq!(b.section, Section::View);
         let now = view.iter().find(|n| n.key == b.key).map(|n| n.run.text());
