@@ -132,7 +132,6 @@ fn marks(cells: &[Cell], anns: &[Annotation]) -> Vec<Mark> {
     for (k, &x) in onset_cols.iter().enumerate() {
         let next = onset_cols.get(k + 1).copied().unwrap_or(cells.len());
         // Columns free up to the next onset (keeping one blank before it).
-        let room = next - x;
         onset_marks(cells[x], (x, next - x), anns, &mut out);
     }
     out
