@@ -5,7 +5,7 @@
 //! action without one does not compile.
 
 use super::actions::{
-    adjudicate, annotate, channels, events, freq, layers, measure, pages, scale, view,
+    adjudicate, annotate, channels, events, freq, labels, layers, measure, pages, scale, view,
 };
 use super::app::App;
 
@@ -125,6 +125,9 @@ actions! {
     ChannelSensitivity => "channel_sensitivity", Steps, scale::channel_sensitivity, "The selected channel's own sensitivity a step taller (1) or smaller (-1), shown with a *";
     PaperSpeed => "paper_speed", Steps, scale::paper_speed, "Paper speed a step faster (1) or slower (-1): 12.5/25/50 mm/s ECG, 15/30/60 EEG; the window follows";
     Calibrate => "calibrate", None, scale::calibrate, "Draw a 50 mm ruler; type its measured length (mm) to calibrate the screen";
+    // Embedded annotations (issue 13): next/previous by label, the event list's source.
+    SameLabel => "same_label", Steps, labels::same_label, "Go to the next (1) or previous (-1) event with the selected event's label (none selected: the file annotation's nearest the cursor)";
+    ListSource => "list_source", None, labels::list_source, "Event list: show your events, the file's annotations, or all";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -118,10 +118,11 @@ impl App {
         ));
         // Until a reader's store is attached, nothing is marked: say so, not a guessed name.
         let reader = super::quit::VIEW_ONLY.to_string();
+        let duration = super::prepare::annots::time_extent(&rec);
         let mut scale = super::scale::Scale::new(dominant);
         let span = super::actions::scale::opening_span(&mut scale, &rec, &Default::default());
         let mut app = App {
-            view: View::new(rec.duration_s, span),
+            view: View::new(duration, span),
             rec,
             file_name,
             reader,

@@ -155,6 +155,15 @@ pub fn epoch_mode(app: &mut App, _: Arg) {
 }
 
 pub fn event_list(app: &mut App, _: Arg) {
+    if app.annot.is_none() && !app.rec.annotations.is_empty() {
+        // Viewing only: the list shows the recording's own annotations.
+        let source = crate::tui::prepare::lists::ListSource::File;
+        app.layers.toggle(Layer::List(EventList {
+            source,
+            ..EventList::default()
+        }));
+        return;
+    }
     with_annot(app, |app, _| {
         app.layers.toggle(Layer::List(EventList::default()));
         Ok(None)

@@ -7,6 +7,7 @@ use super::param::Arg;
 use crate::tui::app::App;
 use crate::tui::help::{self, HelpState};
 use crate::tui::input::Layer;
+use crate::tui::prepare::lists::{self, Listed};
 
 pub fn open_help(app: &mut App, _: Arg) {
     app.layers.push(Layer::Help(HelpState::default()));
@@ -55,18 +56,27 @@ fn save_note(app: &mut App, note: String) {
     });
 }
 
-/// Selects the event under the list's cursor, closes the list and goes to the event.
+/// Selects the event under the list's cursor (a file's annotation: none), closes the list
+/// and goes to it.
 fn go_to_listed(app: &mut App) {
-    let (Some(a), Some(list)) = (app.annot.as_mut(), app.layers.event_list()) else {
+    let Some(list) = app.layers.event_list() else {
         return;
     };
-    let k = crate::tui::annotate::list_cursor(a, list);
-    let Some((id, t)) = a.listed(Some(list)).get(k).map(|e| (e.id.clone(), e.onset)) else {
+    let rows = lists::rows(app, list);
+    let Some(&row) = rows.get(list.cursor.min(rows.len().saturating_sub(1))) else {
         return;
     };
-    a.selected = Some(id);
+    let t = lists::onset(app, row);
+    if let Some(a) = app.annot.as_mut() {
+        a.selected = match row {
+            Listed::Mine(i) => a.store.events().get(i).map(|e| e.id.clone()),
+            Listed::File(_) => None,
+        };
+    }
     app.layers.close_focused();
-    app.view.jump(t);
+    if t.is_finite() {
+        app.view.jump(t);
+    }
 }
 
 pub fn delete_char(app: &mut App, _: Arg) {

@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod channels;
 pub mod events;
 pub mod freq;
+pub mod labels;
 pub mod layers;
 pub mod measure;
 pub mod pages;

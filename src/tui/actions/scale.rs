@@ -32,7 +32,7 @@ pub fn opening_span(scale: &mut Scale, rec: &Recording, windows: &Windows) -> f6
         }
     };
     scale.applied_span = None;
-    span.min(rec.duration_s.max(1.0))
+    span.min(crate::tui::prepare::annots::time_extent(rec).max(1.0))
 }
 
 /// How a new lane of `kind` in `unit` is scaled: auto when every lane is, else calibrated

@@ -17,6 +17,8 @@ use super::keymap::{Key, Section};
 pub struct EventList {
     pub filter: String,
     pub cursor: usize,
+    /// Mine, the file's or all (`tab`).
+    pub source: super::prepare::lists::ListSource,
 }
 
 /// Something open above the viewer.

@@ -6,6 +6,7 @@
 //! Each part is cached by what it depends on (window, span, montage, filters, area, store
 //! revision), so a frame where nothing changed does no work.
 
+pub mod annots;
 pub mod caliper;
 mod columns;
 pub mod heart;
@@ -114,6 +115,8 @@ pub struct Prepared {
     pub file_events: index::TimeIndex,
     pub reader_events: index::TimeIndex,
     pub other_events: Vec<index::TimeIndex>,
+    /// The file-events lane per column (counts where annotations crowd).
+    pub file_lane: annots::FileLane,
     pub status: String,
     /// The caliper's points, figures and march-out ticks.
     pub caliper: caliper::CaliperView,
@@ -156,6 +159,7 @@ pub fn prepare(app: &mut App, area: Rect) {
     caliper::refresh(app);
     prepare_panels(app);
     prepare_events(app);
+    annots::refresh(app, app.prepared.layout.wave.width);
     lists::refresh_event_list(app);
     lists::refresh_adjudication(app);
     app.prepared.status = status::status_text(app);

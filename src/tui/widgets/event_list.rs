@@ -1,16 +1,17 @@
-//! The event list: a panel on the right of the waveforms with the events its filter keeps
-//! (filtered in the update step), the cursor's row highlighted.
+//! The event list: a panel on the right of the waveforms with the rows its source (the
+//! reader's events, the file's annotations, or all) and filter keep (chosen in the update
+//! step), the cursor's row highlighted. The file's rows are marked `·file` when both show.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::tui::app::App;
+use crate::tui::prepare::lists::{ListSource, Listed};
 use crate::tui::view::{decimals, format_offset, span_label};
 
 /// Draws the panel at the right of `lanes` (the area above the event lanes).
 pub fn render(app: &App, lanes: Rect, buf: &mut Buffer) {
-    let Some(a) = &app.annot else { return };
     let Some(list) = app.layers.event_list() else {
         return;
     };
@@ -19,31 +20,22 @@ pub fn render(app: &App, lanes: Rect, buf: &mut Buffer) {
     };
     let w = r.width;
     let view = &app.prepared.event_list;
-    let events = a.store.events();
     let cur = view.cursor;
     let title = format!(
-        " events {}/{} filter: {}_",
+        " events: {} {}/{} filter: {}_",
+        list.source.name(),
         view.rows.len(),
-        events.len(),
+        view.total,
         crate::text::sanitize(&list.filter)
     );
     buf.set_stringn(r.x, r.y, title, usize::from(w), app.theme.label(true));
     let rows = usize::from(r.height - 1);
     let first = (cur + 1).saturating_sub(rows);
-    for (k, &i) in view.rows.iter().enumerate().skip(first).take(rows) {
-        let Some(e) = events.get(i) else { continue };
-        let dur = if e.is_point() {
-            String::new()
-        } else {
-            format!(" {}", span_label(e.duration))
+    let both = list.source == ListSource::All;
+    for (k, &row) in view.rows.iter().enumerate().skip(first).take(rows) {
+        let Some(line) = row_text(app, row, both) else {
+            continue;
         };
-        let line = crate::text::sanitize(&format!(
-            "{} {}{}{}",
-            format_offset(e.onset, decimals(&app.view)),
-            e.label,
-            dur,
-            if e.note.is_empty() { "" } else { " *" }
-        ));
         let style = if k == cur {
             app.theme.label(true)
         } else {
@@ -57,4 +49,34 @@ pub fn render(app: &App, lanes: Rect, buf: &mut Buffer) {
             style,
         );
     }
+}
+
+/// A row as text: onset, label (text), duration, and `*` for a note (`·file` for the file's
+/// annotations when both sources show), made safe for the terminal.
+fn row_text(app: &App, row: Listed, both: bool) -> Option<String> {
+    let places = decimals(&app.view);
+    let dur = |d: f64| {
+        if d > 0.0 {
+            format!(" {}", span_label(d))
+        } else {
+            String::new()
+        }
+    };
+    let line = match row {
+        Listed::Mine(i) => {
+            let e = app.annot.as_ref()?.store.events().get(i)?;
+            let d = if e.is_point() { 0.0 } else { e.duration };
+            let note = if e.note.is_empty() { "" } else { " *" };
+            let (t, label) = (format_offset(e.onset, places), &e.label);
+            format!("{t} {label}{}{note}", dur(d))
+        }
+        Listed::File(i) => {
+            let a = app.rec.annotations.get(i)?;
+            let d = dur(a.duration_s.unwrap_or(0.0));
+            let from = if both { " ·file" } else { "" };
+            let t = format_offset(a.onset_s, places);
+            format!("{t} {}{d}{from}", a.text)
+        }
+    };
+    Some(crate::text::sanitize(&line))
 }
