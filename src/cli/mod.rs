@@ -6,6 +6,7 @@ pub mod dump;
 pub mod export;
 pub mod info;
 pub mod open;
+pub mod snapshot;
 pub mod spectrum;
 pub mod synth;
 
@@ -57,6 +58,9 @@ pub enum Command {
     /// Export event tables of many recordings as one table (CSV, TSV, JSON Lines, Parquet),
     /// a BIDS tree or EDF+ annotations; --shard K/N and --merge for clusters.
     Export(export::Args),
+    /// A report strip on paper scale (ECG 25 mm/s 10 mm/mV on the 1/5 mm grid, EEG 30 mm/s
+    /// 7 µV/mm) as SVG, PDF or PNG, with the viewer's filters and montage.
+    Snapshot(snapshot::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -94,6 +98,8 @@ pub enum CliError {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Viewer(#[from] crate::tui::TuiError),
+    #[error(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
 }
 
 impl CliError {
@@ -133,6 +139,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Detect(a) => detect::run(&a),
         Command::Compare(a) => compare::run(&a),
         Command::Export(a) => export::run(&a),
+        Command::Snapshot(a) => snapshot::run(&a),
     }
 }
 
