@@ -4,7 +4,7 @@
 //! same table, so help cannot drift from behaviour. The macro gives every action a handler: an
 //! action without one does not compile.
 
-use super::actions::{adjudicate, annotate, channels, events, freq, layers, view};
+use super::actions::{adjudicate, annotate, channels, events, freq, layers, snapshot, view};
 use super::app::App;
 
 pub use super::actions::param::{Arg, Param};
@@ -109,6 +109,8 @@ actions! {
     Submit => "submit", None, layers::submit, "Jump to the typed time, save the note, or go to the listed event";
     DeleteChar => "delete_char", None, layers::delete_char, "Delete the last typed character";
     Move => "move", Rows, layers::move_rows, "Move the list cursor or scroll help by rows (start, end: to the first or last)";
+    // Report strips (issue 13, snap)
+    Snapshot => "snapshot", None, snapshot::write_visible, "Write the visible window as a report strip on paper scale (SVG beside the recording)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -8,4 +8,5 @@ pub mod events;
 pub mod freq;
 pub mod layers;
 pub mod param;
+pub mod snapshot;
 pub mod view;
