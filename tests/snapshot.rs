@@ -202,6 +202,15 @@ fn png_pixel_distances_agree_at_its_dpi() {
     for dpi in [300.0, 150.0] {
         let png = snapshot::png(&svg, dpi).unwrap();
         let px = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        // The dpi travels in the file (pHYs, pixels per metre), so it prints at true size.
+        let at = png
+            .windows(4)
+            .position(|w| w == b"pHYs")
+            .expect("a pHYs chunk")
+            + 4;
+        let per_m = u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+        println!("dpi {dpi}: pHYs {per_m} px/m");
+        assert_eq!(per_m, (dpi / 0.0254).round() as u32);
         let per_mm = dpi / 25.4;
         let (w, h) = page_mm(&svg);
         within("PNG width, px", px.width() as f64, w * per_mm);
