@@ -11,6 +11,7 @@ pub mod export;
 pub mod formats;
 pub mod jobs;
 pub mod signal;
+pub mod snapshot;
 pub mod synth;
 pub mod text;
 pub mod tui;

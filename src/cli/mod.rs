@@ -7,6 +7,7 @@ pub mod dump;
 pub mod export;
 pub mod info;
 pub mod open;
+pub mod snapshot;
 pub mod spectrum;
 pub mod synth;
 
@@ -61,6 +62,9 @@ pub enum Command {
     /// Measure the screen for the calibrated display: print a 50 mm ruler and type its
     /// measured length (or --cell-mm W,H / --dpi N); writes config.toml.
     Calibrate(calibrate::Args),
+    /// A report strip on paper scale (ECG 25 mm/s 10 mm/mV on the 1/5 mm grid, EEG 30 mm/s
+    /// 7 µV/mm) as SVG, PDF or PNG, with the viewer's filters and montage.
+    Snapshot(snapshot::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -98,6 +102,8 @@ pub enum CliError {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Viewer(#[from] crate::tui::TuiError),
+    #[error(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
 }
 
 impl CliError {
@@ -138,6 +144,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(a) => compare::run(&a),
         Command::Export(a) => export::run(&a),
         Command::Calibrate(a) => calibrate::run(&a),
+        Command::Snapshot(a) => snapshot::run(&a),
     }
 }
 

@@ -5,7 +5,8 @@
 //! action without one does not compile.
 
 use super::actions::{
-    adjudicate, annotate, channels, events, freq, labels, layers, measure, pages, scale, view,
+    adjudicate, annotate, channels, events, freq, labels, layers, measure, pages, scale, snapshot,
+    view,
 };
 use super::app::App;
 
@@ -128,6 +129,8 @@ actions! {
     // Embedded annotations (issue 13): next/previous by label, the event list's source.
     SameLabel => "same_label", Steps, labels::same_label, "Go to the next (1) or previous (-1) event with the selected event's label (none selected: the file annotation's nearest the cursor)";
     ListSource => "list_source", None, labels::list_source, "Event list: show your events, the file's annotations, or all";
+    // Report strips (issue 13, snap)
+    Snapshot => "snapshot", None, snapshot::write_visible, "Write the visible window as a report strip on paper scale (SVG beside the recording)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

@@ -12,4 +12,5 @@ pub mod measure;
 pub mod pages;
 pub mod param;
 pub mod scale;
+pub mod snapshot;
 pub mod view;
