@@ -32,13 +32,13 @@ fn expected_histogram(app: &App, width: u16) -> Vec<usize> {
     h
 }
 
-/// The file-events row of a frame drawn at `w` x `h`, without its gutter.
-fn file_row(text: &str) -> Vec<String> {
+/// The file-events row of a frame, without its gutter (`gutter` columns wide).
+fn file_row(text: &str, gutter: u16) -> Vec<String> {
     let line = text
         .lines()
         .find(|l| l.starts_with("file events"))
         .expect("a file events row");
-    line.chars().skip(14).map(String::from).collect()
+    line.chars().skip(usize::from(gutter)).map(String::from).collect()
 }
 
 /// What a column with `n` onsets must show first.
@@ -69,7 +69,7 @@ fn mitdb100_at_ten_minutes_draws_each_beat_label_in_its_own_column() {
         println!("page {page} at {} s: expected {want:?}", app.view.start_s);
         println!("page {page}: prepared {got:?}");
         assert_eq!(got, want, "onsets per column");
-        let row = file_row(&text);
+        let row = file_row(&text, app.prepared.layout.gutter);
         println!("row: {}", row.concat());
         let occupied = want.iter().filter(|&&n| n > 0).count();
         println!("{occupied} of {width} columns hold onsets");

@@ -368,6 +368,8 @@ fn stepped_hypnogram_of_the_readers_f5_to_f9_epochs() {
         .reader("alice")
         .labels("eeg")
         .build();
+    // The viewer draws before the first key (the paper speed sets the opening window then).
+    frame_text(&mut app, 164, 40);
     // Epoch scoring: W, N1, N2, N3, R, one 30 s epoch each.
     common::app::press_all(&mut app, "E F5 F6 F7 F8 F9 E");
     app.view.set_span(150.0);
