@@ -8,6 +8,10 @@
 //! Each iteration moves the view to another place in the recording (16 positions in turn), so
 //! no frame reuses the previous one's samples: the figure is the cost of a frame after a
 //! scroll, with the display filters on as they are by default (ECG 0.5-40 Hz).
+//!
+//! `frame_measuring_*` is the same frame while measuring: after each scroll a fresh caliper
+//! (first point, the cursor three steps on, fixed) with R-peak snapping on, drawn with the
+//! cursor readouts beside the labels (shown wherever raw samples are drawn).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -75,5 +79,48 @@ fn pyramid(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, frames, pyramid);
+fn press(app: &mut App, keys: &str) {
+    for k in keys.split_whitespace() {
+        let key = sigmark::tui::keymap::parse_key(k).expect("a key");
+        app.on_key(crossterm::event::KeyEvent::new(key.code, key.mods));
+    }
+}
+
+fn measuring(c: &mut Criterion) {
+    let mut app = app();
+    let lanes = app.visible().len();
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    render::draw_buffer(&mut buf, area, &mut app);
+    press(&mut app, "P");
+    let mut g = c.benchmark_group(format!("frame_measuring_{lanes}ch_200x60"));
+    g.sample_size(40)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for &span in PRESETS.iter() {
+        app.view.set_span(span);
+        let d = app.view.duration_s;
+        let mut k = 0u64;
+        g.bench_function(
+            BenchmarkId::from_parameter(span_label(span).replace(' ', "")),
+            |b| {
+                b.iter(|| {
+                    k += 1;
+                    app.view
+                        .jump(d * ((k * 7919) % 16) as f64 / 16.0 + span / 2.0);
+                    if app.caliper.first().is_some() {
+                        press(&mut app, "k");
+                    }
+                    press(&mut app, "k right right right k");
+                    buf.reset();
+                    render::draw_buffer(&mut buf, area, &mut app);
+                    black_box(&buf);
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, frames, measuring, pyramid);
 criterion_main!(benches);

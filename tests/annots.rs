@@ -38,7 +38,10 @@ fn file_row(text: &str, gutter: u16) -> Vec<String> {
         .lines()
         .find(|l| l.starts_with("file events"))
         .expect("a file events row");
-    line.chars().skip(usize::from(gutter)).map(String::from).collect()
+    line.chars()
+        .skip(usize::from(gutter))
+        .map(String::from)
+        .collect()
 }
 
 /// What a column with `n` onsets must show first.
