@@ -162,3 +162,42 @@ fn the_lane_is_one_row_again_when_nothing_overlaps() {
     frame_text(&mut app, W, H);
     assert_eq!(app.prepared.layout.reader_h, 1, "{:?}", events(&app));
 }
+
+#[test]
+fn an_event_keeps_its_row_as_the_view_scrolls() {
+    let mut app = marking();
+    af_with_beats(&mut app);
+    let rows_at = |app: &mut TestApp| {
+        frame_text(app, W, H);
+        let a = app.annot.as_ref().expect("marking");
+        let mut v: Vec<(String, f64, u8)> = app
+            .prepared
+            .subrows
+            .placed
+            .iter()
+            .filter_map(|&(i, r)| {
+                a.store
+                    .events()
+                    .get(i)
+                    .map(|e| (e.label.clone(), e.onset, r))
+            })
+            .collect();
+        v.sort_by(|x, y| x.1.total_cmp(&y.1));
+        v
+    };
+    let before = rows_at(&mut app);
+    // A tenth of the window forward, twice: the AF began before the view but is still found.
+    press(&mut app, "shift-right");
+    press(&mut app, "shift-right");
+    let after = rows_at(&mut app);
+    println!(
+        "at {:.1} s: {before:?}\nthen at {:.1} s: {after:?}",
+        100.0, app.view.start_s
+    );
+    assert!(app.view.start_s > 101.0, "the AF's onset left the view");
+    for e in &after {
+        let same = before.iter().find(|b| b.1 == e.1).map(|b| b.2);
+        assert_eq!(same, Some(e.2), "{e:?} changed row");
+    }
+    assert!(after.iter().any(|e| e.0 == "AF" && e.2 == 0));
+}
