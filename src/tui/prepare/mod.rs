@@ -19,6 +19,7 @@ pub mod readout;
 pub mod spectrogram;
 pub mod spectrum;
 mod status;
+pub mod subrows;
 
 use ratatui::layout::Rect;
 use rayon::prelude::*;
@@ -65,6 +66,8 @@ pub struct Layout {
     pub event_lanes: Vec<EventLane>,
     /// Rows of the hypnogram lane (a step plot from 5, else a one-row strip).
     pub hypnogram_h: u16,
+    /// Rows of the reader's lane (its overlapping events' sub-rows, `subrows.rs`).
+    pub reader_h: u16,
     /// First row of the event lanes; the time axis follows them.
     pub y_events: u16,
     /// Width of every band's gutter (labels, titles), from the longest label.
@@ -128,6 +131,8 @@ pub struct Prepared {
     pub file_stages: Option<bool>,
     /// Value ranges of the lanes read by range (`paper.rs`).
     pub paper: paper::PaperView,
+    /// The reader's events' sub-rows and the reader lane's height.
+    pub subrows: subrows::SubRows,
 }
 
 /// Prepares the frame for `area`: run after each input, job result or resize, before drawing.
@@ -148,6 +153,8 @@ pub fn prepare(app: &mut App, area: Rect) {
     if app.prepared.file_stages.is_none() {
         app.prepared.file_stages = Some(super::widgets::hypnogram::file_has_stages(&app.rec));
     }
+    prepare_events(app);
+    subrows::refresh(app);
     let gutter = labels::refresh(app, area.width);
     let layout = layout(app, area, gutter);
     app.wave_area = layout.lanes_traces();
@@ -158,7 +165,6 @@ pub fn prepare(app: &mut App, area: Rect) {
     readout::refresh(app);
     caliper::refresh(app);
     prepare_panels(app);
-    prepare_events(app);
     annots::refresh(app, app.prepared.layout.wave.width);
     lists::refresh_event_list(app);
     lists::refresh_adjudication(app);
@@ -199,12 +205,17 @@ fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
         ev_lanes.remove(if ev_lanes.len() > 2 { 2 } else { 0 });
     }
     let hypno = ev_lanes.contains(&EventLane::Hypnogram);
-    let hypnogram_h = if hypno && area.height >= AXIS_AND_STATUS + ev_lanes.len() as u16 + 16 {
+    let fixed = AXIS_AND_STATUS + ev_lanes.len() as u16;
+    let reader_h = match ev_lanes.contains(&EventLane::Reader) {
+        true => subrows::lane_height(app, area.height, fixed, 2),
+        false => 1,
+    };
+    let hypnogram_h = if hypno && area.height >= fixed + reader_h - 1 + 16 {
         5
     } else {
         1
     };
-    let bottom = AXIS_AND_STATUS + ev_lanes.len() as u16 + hypnogram_h - 1;
+    let bottom = fixed + hypnogram_h - 1 + reader_h - 1;
     let lanes_h = area.height.saturating_sub(bottom);
     // Panels take room from the lanes: the spectrum on the right, the spectrogram and the
     // heart-rate lane at the bottom, sharing the waveform's columns (its time axis).
@@ -250,6 +261,7 @@ fn layout(app: &App, area: Rect, gutter: u16) -> Layout {
         y_events: area.y + lanes_h,
         event_lanes: ev_lanes,
         hypnogram_h,
+        reader_h,
         gutter,
     }
 }

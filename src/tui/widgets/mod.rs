@@ -63,10 +63,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let band_w = l.gutter + l.wave.width;
     let mut y = l.y_events;
     for lane in &l.event_lanes {
-        let h = if *lane == EventLane::Hypnogram {
-            l.hypnogram_h.max(1)
-        } else {
-            1
+        let h = match lane {
+            EventLane::Hypnogram => l.hypnogram_h.max(1),
+            EventLane::Reader => l.reader_h.max(1),
+            _ => 1,
         };
         let r = Rect::new(area.x, y, band_w, h);
         y += h;

@@ -3,6 +3,8 @@
 //! readers' lanes are read-only and, when adjudicating, take the colour of each event's status.
 //! Only the events overlapping the view are visited (the update step's time index).
 
+use std::borrow::Cow;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -12,6 +14,7 @@ use crate::annotations::{Certainty, Event};
 use crate::tui::adjudicate::Status;
 use crate::tui::annotate::Annotating;
 use crate::tui::app::App;
+use crate::tui::prepare::index::TimeIndex;
 use crate::tui::prepare::EventLane;
 
 /// Where a lane draws: its row, the waveform's columns, and the right end.
@@ -21,7 +24,8 @@ struct Row {
     end: u16,
 }
 
-/// Draws `lane` (the reader's or another reader's) into the one-row band `r`.
+/// Draws `lane` (the reader's or another reader's) into the band `r`: the reader's events on
+/// the sub-rows the update step gave them, another reader's on the first row.
 pub fn render(app: &App, lane: EventLane, r: Rect, buf: &mut Buffer) {
     let Some(a) = &app.annot else { return };
     if r.height == 0 {
@@ -48,35 +52,89 @@ pub fn render(app: &App, lane: EventLane, r: Rect, buf: &mut Buffer) {
     if wave.width == 0 {
         return;
     }
+    let v = &app.view;
+    let placed = placed(app, a, lane, events, index);
+    let rows = usize::from(r.height).min(crate::tui::prepare::subrows::MAX_ROWS);
+    let mut state = vec![(wave.x, None::<u16>); rows];
+    for &(i, row_ix) in placed.iter() {
+        let (Some(e), Some(st)) = (events.get(i), state.get_mut(usize::from(row_ix))) else {
+            continue;
+        };
+        let row = Row {
+            y: r.y + u16::from(row_ix),
+            wave,
+            end: wave.x + wave.width,
+        };
+        let x0 = column_of(app, wave, e.onset.max(v.start_s)).unwrap_or(wave.x);
+        let selected =
+            matches!(lane, EventLane::Reader) && a.selected.as_deref() == Some(e.id.as_str());
+        // Zoomed out over a day of beats, hundreds of point events share a column: draw the
+        // first, skip the rest (the selected one is always drawn).
+        if e.is_point() && !selected && st.1 == Some(x0) {
+            continue;
+        }
+        if e.is_point() {
+            st.1 = Some(x0);
+        }
+        let style = event_style(app, lane, e, selected);
+        st.0 = draw_event(app, &row, e, (x0, st.0), style, buf);
+    }
     let row = Row {
         y: r.y,
         wave,
         end: wave.x + wave.width,
     };
-    let v = &app.view;
-    let mut last_text_end = wave.x;
-    // Zoomed out over a day of beats, hundreds of point events share a column: draw the
-    // first, skip the rest (the selected one is always drawn).
-    let mut last_point: Option<u16> = None;
-    for i in index.visible(v.start_s, v.end_s()) {
-        let Some(e) = events.get(i) else { continue };
-        if e.end() < v.start_s || a.is_epoch_event(e) {
-            continue;
-        }
-        let x0 = column_of(app, wave, e.onset.max(v.start_s)).unwrap_or(wave.x);
-        let selected =
-            matches!(lane, EventLane::Reader) && a.selected.as_deref() == Some(e.id.as_str());
-        if e.is_point() && !selected && last_point == Some(x0) {
-            continue;
-        }
-        if e.is_point() {
-            last_point = Some(x0);
-        }
-        let style = event_style(app, lane, e, selected);
-        last_text_end = draw_event(app, &row, e, (x0, last_text_end), style, buf);
-    }
     if matches!(lane, EventLane::Reader) {
+        if rows == usize::from(r.height) && rows > 0 {
+            draw_hidden(app, events, wave, r.y + rows as u16 - 1, buf);
+        }
         draw_open(app, a, &row, buf);
+    }
+}
+
+/// The events to draw with their rows: the reader's on the sub-rows the update step gave
+/// them (prepare/subrows.rs), another reader's all on the first row.
+fn placed<'a>(
+    app: &'a App,
+    a: &Annotating,
+    lane: EventLane,
+    events: &[Event],
+    index: &TimeIndex,
+) -> Cow<'a, [(usize, u8)]> {
+    let v = &app.view;
+    match lane {
+        EventLane::Reader => Cow::Borrowed(&app.prepared.subrows.placed),
+        _ => Cow::Owned(
+            index
+                .visible(v.start_s, v.end_s())
+                .filter(|&i| {
+                    events
+                        .get(i)
+                        .is_some_and(|e| e.end() >= v.start_s && !a.is_epoch_event(e))
+                })
+                .map(|i| (i, 0))
+                .collect(),
+        ),
+    }
+}
+
+/// `+n` on the last row where events beyond it begin: one marker for each run of hidden
+/// events whose columns fall under the previous marker.
+fn draw_hidden(app: &App, events: &[Event], wave: Rect, y: u16, buf: &mut Buffer) {
+    let end = wave.x + wave.width;
+    let mut marks: Vec<(u16, usize)> = Vec::new();
+    for &i in &app.prepared.subrows.hidden {
+        let Some(e) = events.get(i) else { continue };
+        let x = column_of(app, wave, e.onset.max(app.view.start_s)).unwrap_or(wave.x);
+        match marks.last_mut() {
+            Some((x0, n)) if x < *x0 + format!("+{n}").len() as u16 + 1 => *n += 1,
+            _ => marks.push((x, 1)),
+        }
+    }
+    for (x, n) in marks {
+        let text = format!("+{n}");
+        let room = usize::from(end.saturating_sub(x));
+        buf.set_stringn(x, y, text, room, app.theme.warning());
     }
 }
 
