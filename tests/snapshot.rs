@@ -416,3 +416,40 @@ fn ctrl_p_writes_the_visible_window_beside_the_recording() {
     let (w, _) = page_mm(&svg);
     assert!(w > t.view.span_s * 25.0, "{w} mm for {} s", t.view.span_s);
 }
+
+#[test]
+fn png_grid_lines_are_1_and_5_mm_apart_at_its_dpi() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = pulses(dir.path(), "p.edf", &["ECG I"], "mV", 500, 1.0);
+    let rec = sigmark::open(&path).unwrap();
+    let svg = snapshot::svg(&rec, &request(&rec, false)).unwrap();
+    let (base, _, _) = pulse_geometry(&trace(&svg, "ECG I"));
+    for dpi in [300.0, 150.0] {
+        let px = resvg::tiny_skia::Pixmap::decode_png(&snapshot::png(&svg, dpi).unwrap()).unwrap();
+        let per_mm = dpi / 25.4;
+        // A row between two horizontal lines, below the baseline where no trace runs.
+        let row = ((base + 8.5) * per_mm).round() as u32;
+        let colour = |x: u32| px.pixel(x, row).unwrap();
+        let major = dark_runs((0..px.width()).map(|x| {
+            let c = colour(x);
+            (x, c.red() > 200 && c.green() < 160)
+        }));
+        let minor = dark_runs((0..px.width()).map(|x| {
+            let c = colour(x);
+            (x, c.red() > 200 && (170..215).contains(&c.green()))
+        }));
+        let mean = |runs: &[f64]| (runs[runs.len() - 1] - runs[0]) / (runs.len() - 1) as f64;
+        println!(
+            "dpi {dpi}: row {row}: {} major lines, {} minor",
+            major.len(),
+            minor.len()
+        );
+        // 10 s at 25 mm/s: 250 mm of paper, a line each mm, every fifth a major one.
+        assert_eq!(major.len(), 51, "major lines {major:?}");
+        assert_eq!(minor.len(), 200, "minor lines {minor:?}");
+        within("PNG major grid spacing, px", mean(&major), 5.0 * per_mm);
+        // Minor lines from 1 mm to 249 mm (the fifth ones are major).
+        let span = minor[minor.len() - 1] - minor[0];
+        within("PNG first to last minor line, px", span, 248.0 * per_mm);
+    }
+}

@@ -10,6 +10,7 @@
 mod draw;
 mod header;
 mod output;
+mod raster;
 mod select;
 mod traces;
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 
-use super::SnapshotError;
+use super::{raster, SnapshotError};
 
 /// usvg's (and CSS's) pixels per inch.
 const CSS_DPI: f64 = 96.0;
@@ -95,9 +95,11 @@ fn tree(svg: &str) -> Result<usvg::Tree, SnapshotError> {
     })
 }
 
-/// The strip as PNG at `dpi` dots per inch, on white.
+/// The strip as PNG at `dpi` dots per inch, on white: the paper grid straight into the pixmap
+/// (`raster`), the rest of the drawing through resvg on top.
 pub fn png(svg: &str, dpi: f64) -> Result<Vec<u8>, SnapshotError> {
-    let tree = tree(svg)?;
+    let (rest, grids) = raster::lift(svg);
+    let tree = tree(&rest)?;
     let scale = (dpi / CSS_DPI) as f32;
     let size = tree.size();
     let w = (size.width() * scale).ceil() as u32;
@@ -107,6 +109,8 @@ pub fn png(svg: &str, dpi: f64) -> Result<Vec<u8>, SnapshotError> {
         detail: format!("a {w} x {h} pixel image is too large; lower --dpi"),
     })?;
     pixmap.fill(tiny_skia::Color::WHITE);
+    // The user unit is the millimetre (`width="Wmm"` over `viewBox="0 0 W H"`).
+    raster::draw(&mut pixmap, &grids, (dpi / 25.4) as f32);
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(scale, scale),
@@ -115,22 +119,21 @@ pub fn png(svg: &str, dpi: f64) -> Result<Vec<u8>, SnapshotError> {
     encode_png(&pixmap, dpi)
 }
 
-/// RGB (the page is opaque), fast deflate, and the dpi in a pHYs chunk so a viewer or printer
-/// shows it at true size. tiny-skia's own encoder spent 250 ms on a 12-lead page at 300 dpi.
+/// The pixmap's own RGBA bytes (opaque, so premultiplied is plain), the Paeth filter and fast
+/// deflate (fdeflate), and the dpi in a pHYs chunk so a viewer or printer shows it at true size.
+/// On a 12-lead page at 300 dpi: tiny-skia's own encoder 250 ms; RGB with the default Sub filter
+/// 80 ms, of which 40 ms the RGBA to RGB copy; RGBA with Paeth 26 ms and a file 6 x smaller.
 fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, SnapshotError> {
     let fail = |e: png::EncodingError| SnapshotError::Render {
         what: "PNG",
         detail: e.to_string(),
     };
-    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
-    for p in pixmap.data().chunks_exact(4) {
-        rgb.extend_from_slice(&p[..3]);
-    }
-    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut out = Vec::with_capacity(pixmap.data().len() / 16);
     let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
-    enc.set_color(png::ColorType::Rgb);
+    enc.set_color(png::ColorType::Rgba);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
+    enc.set_filter(png::FilterType::Paeth);
     let per_m = (dpi / 0.0254).round() as u32;
     enc.set_pixel_dims(Some(png::PixelDimensions {
         xppu: per_m,
@@ -138,7 +141,7 @@ fn encode_png(pixmap: &tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, SnapshotE
         unit: png::Unit::Meter,
     }));
     let mut w = enc.write_header().map_err(fail)?;
-    w.write_image_data(&rgb).map_err(fail)?;
+    w.write_image_data(pixmap.data()).map_err(fail)?;
     w.finish().map_err(fail)?;
     Ok(out)
 }
