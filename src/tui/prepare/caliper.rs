@@ -4,8 +4,9 @@
 //! nearest detected R peak or to the selected lane's local extremum.
 //!
 //! R peaks come from the heart-rate view's detection when it has run; otherwise the same
-//! detector (`dsp::beats`) runs over the visible window plus `BEAT_MARGIN_S` on each side, once
-//! per window (cached here).
+//! detector (`dsp::beats`) runs over the `BEAT_MARGIN_S` block holding the time to snap and one
+//! block on each side (15 s of signal whatever the zoom: detecting over a zoomed-out window,
+//! hours of it, made a frame cost 60 ms at 6 h), cached per block.
 
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
@@ -13,9 +14,10 @@ use crate::dsp::{beats, ChannelKind, Derivation};
 use crate::tui::app::App;
 use crate::tui::caliper::{self, Measurement, Point, SnapMode, Stage};
 
-/// Signal detected beyond each edge of the window, so a beat near the edge is seen whole and
-/// the detector's thresholds have settled (its learning phase is 2 s).
-pub const BEAT_MARGIN_S: f64 = 10.0;
+/// The detection block around a snapped time, and the least signal detected on either side of
+/// it, so a beat near it is seen whole and the detector's thresholds have settled (its
+/// learning phase is 2 s).
+pub const BEAT_MARGIN_S: f64 = 5.0;
 
 /// (cursor, window start, span, lane, montage, snap) the open caliper's second point was taken
 /// for.
@@ -145,8 +147,8 @@ pub fn extremum_near(app: &App, i: usize, t: f64) -> Option<f64> {
     Some(rec.sample_time(ch, a + k as u64))
 }
 
-/// The detected R peak nearest `t`, from the heart-rate view's beats, else from detecting over
-/// the window.
+/// The detected R peak nearest `t`, from the heart-rate view's beats, else from detecting
+/// around `t`.
 pub fn r_peak_near(app: &mut App, t: f64) -> Option<f64> {
     let from_view = super::heart::with_beats(app, |b| {
         let ch = app.freq.beats.as_ref().map_or(0, |j| j.channel);
@@ -184,17 +186,18 @@ pub fn ecg_channel(app: &App) -> Option<usize> {
         })
 }
 
-/// Detects R peaks over the window (and `t`) plus margins, unless already done for it.
+/// Detects R peaks around `t` (its block and one on each side, so `t` has at least
+/// `BEAT_MARGIN_S` of signal either way), unless already done for that block.
 fn local_beats(app: &mut App, t: f64) {
     let Some(ch) = ecg_channel(app) else {
         app.prepared.caliper.beats = LocalBeats::default();
         return;
     };
-    let v = &app.view;
     let (rec, c) = (&app.rec, &app.rec.channels[ch]);
-    let a = rec.sample_at_or_after(ch, v.start_s.min(t) - BEAT_MARGIN_S);
+    let block = (t / BEAT_MARGIN_S).floor() * BEAT_MARGIN_S;
+    let a = rec.sample_at_or_after(ch, block - BEAT_MARGIN_S);
     let z = rec
-        .sample_at_or_after(ch, v.end_s().max(t) + BEAT_MARGIN_S)
+        .sample_at_or_after(ch, block + 2.0 * BEAT_MARGIN_S)
         .min(c.samples);
     let key = Some((ch, a, z));
     if app.prepared.caliper.beats.key == key {
