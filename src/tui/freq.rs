@@ -160,10 +160,10 @@ pub fn ensure_spectrogram(app: &mut App) {
     });
 }
 
-/// Starts R-peak detection on the selected lane's channel (or the first ECG channel).
-pub fn ensure_beats(app: &mut App) {
-    let ch = app
-        .selected_lane()
+/// The channel R peaks are looked for in (the heart-rate view and caliper snapping): the
+/// selected lane's if it is an ECG, else the first ECG channel.
+pub fn ecg_channel(app: &App) -> Option<usize> {
+    app.selected_lane()
         .filter(|&i| app.lanes[i].kind == ChannelKind::Ecg)
         .map(|i| app.lanes[i].anchor)
         .or_else(|| {
@@ -171,8 +171,12 @@ pub fn ensure_beats(app: &mut App) {
                 .channels
                 .iter()
                 .position(|c| ChannelKind::of(c) == ChannelKind::Ecg)
-        });
-    let Some(ch) = ch else {
+        })
+}
+
+/// Starts R-peak detection on the selected lane's channel (or the first ECG channel).
+pub fn ensure_beats(app: &mut App) {
+    let Some(ch) = ecg_channel(app) else {
         app.message = Some("no ECG channel to detect beats in".into());
         return;
     };

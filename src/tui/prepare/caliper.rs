@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
-use crate::dsp::{beats, ChannelKind, Derivation};
+use crate::dsp::{beats, Derivation};
 use crate::tui::app::App;
 use crate::tui::caliper::{self, Measurement, Point, SnapMode, Stage};
 
@@ -172,24 +172,10 @@ pub fn r_peak_near(app: &mut App, t: f64) -> Option<f64> {
     }
 }
 
-/// The channel R peaks are looked for in: the selected lane's if it is an ECG, else the first
-/// ECG channel (as the heart-rate view chooses).
-pub fn ecg_channel(app: &App) -> Option<usize> {
-    app.selected_lane()
-        .filter(|&i| app.lanes[i].kind == ChannelKind::Ecg)
-        .map(|i| app.lanes[i].anchor)
-        .or_else(|| {
-            app.rec
-                .channels
-                .iter()
-                .position(|c| ChannelKind::of(c) == ChannelKind::Ecg)
-        })
-}
-
 /// Detects R peaks around `t` (its block and one on each side, so `t` has at least
 /// `BEAT_MARGIN_S` of signal either way), unless already done for that block.
 fn local_beats(app: &mut App, t: f64) {
-    let Some(ch) = ecg_channel(app) else {
+    let Some(ch) = crate::tui::freq::ecg_channel(app) else {
         app.prepared.caliper.beats = LocalBeats::default();
         return;
     };
