@@ -40,13 +40,13 @@ fn app() -> App {
     app
 }
 
-fn frames(c: &mut Criterion) {
-    let mut app = app();
+/// Times one frame at every preset: each iteration moves the view to another place (16 in
+/// turn), runs `before` (what the user does there), then prepares and draws.
+fn presets(c: &mut Criterion, name: &str, app: &mut App, before: fn(&mut App)) {
     let lanes = app.visible().len();
     let area = Rect::new(0, 0, 200, 60);
     let mut buf = Buffer::empty(area);
-    render::draw_buffer(&mut buf, area, &mut app); // auto-scale once
-    let mut g = c.benchmark_group(format!("frame_{lanes}ch_200x60"));
+    let mut g = c.benchmark_group(format!("{name}_{lanes}ch_200x60"));
     g.sample_size(40)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
@@ -61,14 +61,27 @@ fn frames(c: &mut Criterion) {
                     k += 1;
                     app.view
                         .jump(d * ((k * 7919) % 16) as f64 / 16.0 + span / 2.0);
+                    before(app);
                     buf.reset();
-                    render::draw_buffer(&mut buf, area, &mut app);
+                    render::draw_buffer(&mut buf, area, app);
                     black_box(&buf);
                 })
             },
         );
     }
     g.finish();
+}
+
+/// The app with its first frame drawn (auto-scale once).
+fn drawn() -> App {
+    let mut app = app();
+    let area = Rect::new(0, 0, 200, 60);
+    render::draw_buffer(&mut Buffer::empty(area), area, &mut app);
+    app
+}
+
+fn frames(c: &mut Criterion) {
+    presets(c, "frame", &mut drawn(), |_| {});
 }
 
 fn pyramid(c: &mut Criterion) {
@@ -87,39 +100,14 @@ fn press(app: &mut App, keys: &str) {
 }
 
 fn measuring(c: &mut Criterion) {
-    let mut app = app();
-    let lanes = app.visible().len();
-    let area = Rect::new(0, 0, 200, 60);
-    let mut buf = Buffer::empty(area);
-    render::draw_buffer(&mut buf, area, &mut app);
+    let mut app = drawn();
     press(&mut app, "P");
-    let mut g = c.benchmark_group(format!("frame_measuring_{lanes}ch_200x60"));
-    g.sample_size(40)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
-    for &span in PRESETS.iter() {
-        app.view.set_span(span);
-        let d = app.view.duration_s;
-        let mut k = 0u64;
-        g.bench_function(
-            BenchmarkId::from_parameter(span_label(span).replace(' ', "")),
-            |b| {
-                b.iter(|| {
-                    k += 1;
-                    app.view
-                        .jump(d * ((k * 7919) % 16) as f64 / 16.0 + span / 2.0);
-                    if app.caliper.first().is_some() {
-                        press(&mut app, "k");
-                    }
-                    press(&mut app, "k right right right k");
-                    buf.reset();
-                    render::draw_buffer(&mut buf, area, &mut app);
-                    black_box(&buf);
-                })
-            },
-        );
-    }
-    g.finish();
+    presets(c, "frame_measuring", &mut app, |app| {
+        if app.caliper.first().is_some() {
+            press(app, "k");
+        }
+        press(app, "k right right right k");
+    });
 }
 
 criterion_group!(benches, frames, measuring, pyramid);

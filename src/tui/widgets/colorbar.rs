@@ -3,12 +3,10 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::widgets::{Clear, Widget};
 
-use super::spectrogram::{colour, SHADES};
+use super::spectrogram::paint;
 use crate::tui::app::App;
-use crate::tui::theme::ColorMode;
 
 /// Columns the bar takes: a gap, the scale, a gap and labels of up to 5 characters.
 pub const WIDTH: u16 = 8;
@@ -54,14 +52,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
         let Some(cell) = buf.cell_mut((x, r.y + row)) else {
             continue;
         };
-        if app.theme.mode == ColorMode::NoColor {
-            let level = ((up + down) / 2.0).clamp(0.0, 1.0);
-            cell.set_symbol(SHADES[(level * 4.0).round() as usize]);
-        } else {
-            cell.set_symbol("▀");
-            let m = app.theme.mode;
-            cell.set_style(Style::default().fg(colour(up, m)).bg(colour(down, m)));
-        }
+        paint(cell, up, down, app.theme.mode);
     }
     let room = usize::from(r.width.saturating_sub(3));
     for (row, db) in labels(lo, hi, r.height) {

@@ -56,6 +56,18 @@ pub(super) fn colour(x: f64, mode: ColorMode) -> Color {
 
 pub(super) const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
 
+/// One cell of two pixels, `up` and `down` in 0..1: a half block in the colours of the map, or
+/// a shade of their mean without colour. The panel and its colour bar paint alike.
+pub(super) fn paint(cell: &mut ratatui::buffer::Cell, up: f64, down: f64, mode: ColorMode) {
+    if mode == ColorMode::NoColor {
+        let level = ((up + down) / 2.0).clamp(0.0, 1.0);
+        cell.set_symbol(SHADES[(level * 4.0).round() as usize]);
+    } else {
+        cell.set_symbol("▀");
+        cell.set_style(Style::default().fg(colour(up, mode)).bg(colour(down, mode)));
+    }
+}
+
 /// Draws the panel into the band `r` (gutter and waveform columns).
 pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
     let Some(view) = &app.prepared.spectrogram.view else {
@@ -80,17 +92,7 @@ pub fn render(app: &App, r: Rect, buf: &mut Buffer) {
             let Some(cell) = buf.cell_mut((wave.x + x as u16, r.y + row)) else {
                 continue;
             };
-            if app.theme.mode == ColorMode::NoColor {
-                let level = ((up + down) / 2.0).clamp(0.0, 1.0);
-                cell.set_symbol(SHADES[(level * 4.0).round() as usize]);
-            } else {
-                cell.set_symbol("▀");
-                cell.set_style(
-                    Style::default()
-                        .fg(colour(up, app.theme.mode))
-                        .bg(colour(down, app.theme.mode)),
-                );
-            }
+            paint(cell, up, down, app.theme.mode);
         }
     }
 }
