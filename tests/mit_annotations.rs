@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sigmark::formats::mit::{self, AnnotationFile, Entry};
 
+mod common;
+
 #[path = "mit_annotations/cli.rs"]
 mod cli;
+#[path = "mit_annotations/fuzz.rs"]
+mod fuzz;
 
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("SIGMARK_CORPUS")
