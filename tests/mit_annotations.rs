@@ -454,3 +454,36 @@ fn mitdb_201_rhythms_become_intervals_and_beats_points() {
     );
     assert!(!anns.iter().any(|a| a.text.starts_with("## ")));
 }
+
+/// bxb/EC57 classes of the MIT beat symbols, case-sensitive where MIT is (`e` atrial escape:
+/// N; `E` ventricular escape: V; `f` paced fusion: Q; `F` fusion: F; `j` N; `J` S).
+#[test]
+fn mit_beat_symbols_map_to_aami_classes_as_bxb_does() {
+    use sigmark::compare::beat::Class;
+    let want = [
+        ("N", Class::N),
+        ("L", Class::N),
+        ("R", Class::N),
+        ("e", Class::N),
+        ("j", Class::N),
+        ("A", Class::S),
+        ("a", Class::S),
+        ("J", Class::S),
+        ("S", Class::S),
+        ("V", Class::V),
+        ("E", Class::V),
+        ("F", Class::F),
+        ("/", Class::Q),
+        ("f", Class::Q),
+        ("Q", Class::Q),
+        ("PVC", Class::V),
+        ("pac", Class::S),
+    ];
+    for (sym, class) in want {
+        println!("{sym:?} -> {:?} (want {class:?})", Class::of(sym));
+        assert_eq!(Class::of(sym), Some(class), "{sym}");
+    }
+    for not_beat in ["+", "~", "x", "|", "\""] {
+        assert_eq!(Class::of(not_beat), None, "{not_beat}");
+    }
+}

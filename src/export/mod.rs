@@ -65,7 +65,8 @@ pub enum OutFormat {
 }
 
 impl OutFormat {
-    /// The layout a target's extension suggests (`.tsv`, `.jsonl`, `.parquet`, else CSV).
+    /// The layout a target's extension suggests (`.tsv`, `.jsonl`, `.parquet`, `.edf`, `.atr`,
+    /// else CSV).
     pub fn from_extension(path: &Path) -> OutFormat {
         match path
             .extension()
@@ -76,6 +77,7 @@ impl OutFormat {
             Some(e) if e == "jsonl" || e == "ndjson" => OutFormat::Jsonl,
             Some(e) if e == "parquet" => OutFormat::Parquet,
             Some(e) if e == "edf" => OutFormat::Edfplus,
+            Some(e) if e == "atr" => OutFormat::WfdbAnn,
             _ => OutFormat::Csv,
         }
     }
