@@ -487,3 +487,38 @@ fn mit_beat_symbols_map_to_aami_classes_as_bxb_does() {
         assert_eq!(Class::of(not_beat), None, "{not_beat}");
     }
 }
+
+/// Files with CHN words name the signal each annotation is on (12726.wqrs: 39 CHN changes);
+/// points with AUX text keep it after their symbol (`? QRSw=60.0ms`).
+#[test]
+fn chn_words_name_the_signal_from_the_header() {
+    let Some(dir) = corpus() else { return };
+    let f = mit::read_file(dir.join("wfdb/12726.wqrs")).unwrap();
+    let names: Vec<String> = ["ABP", "ECG", "Angle"].map(String::from).to_vec();
+    let anns = mit::to_annotations(&f, 250.0, 3300.0, &names);
+    let mut per = std::collections::BTreeMap::<String, usize>::new();
+    for a in &anns {
+        *per.entry(format!("{:?}", a.channel)).or_default() += 1;
+    }
+    let chans: std::collections::BTreeSet<u8> = f.entries.iter().map(|e| e.chan).collect();
+    println!(
+        "chan values {chans:?}; annotations per channel {per:?}; first {:?}",
+        anns[0]
+    );
+    assert_eq!(anns.len(), f.entries.len());
+    for (a, e) in anns.iter().zip(&f.entries) {
+        assert_eq!(
+            a.channel.as_deref(),
+            names.get(usize::from(e.chan)).map(String::as_str)
+        );
+    }
+    assert!(per.len() > 1, "{per:?}");
+    let with_aux = f
+        .entries
+        .iter()
+        .position(|e| !e.aux_text().trim().is_empty())
+        .unwrap();
+    let e = &f.entries[with_aux];
+    let want = format!("{} {}", f.symbol(e.code).unwrap(), e.aux_text());
+    assert_eq!(anns[with_aux].text, want);
+}

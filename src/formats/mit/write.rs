@@ -23,7 +23,7 @@ pub fn encode(entries: &[Entry]) -> Vec<u8> {
     for e in entries {
         time_words(&mut out, e.sample - t, e.code);
         t = e.sample;
-        let mods = if stored_match(e) {
+        let mods = if stored_match(e, chan, num) {
             e.modifiers.clone()
         } else {
             chosen(e, chan, num)
@@ -91,8 +91,10 @@ fn time_words(out: &mut Vec<u8>, mut sd: i64, code: u8) {
     word(out, code, sd as u16);
 }
 
-/// The stored modifiers still describe the entry (nobody changed its values since reading).
-fn stored_match(e: &Entry) -> bool {
+/// The stored modifiers still describe the entry (nobody changed its values since reading),
+/// given the channel and number the entries before it leave (a CHN or NUM that was not stored
+/// must be carried over, not needed).
+fn stored_match(e: &Entry, prev_chan: u8, prev_num: i8) -> bool {
     // Two AUX words on one entry: only the last text is kept, so the words cannot be replayed.
     let auxes = e.modifiers.iter().filter(|m| m.code == AUX).count();
     if e.modifiers.is_empty() || auxes > 1 {
@@ -109,8 +111,8 @@ fn stored_match(e: &Entry) -> bool {
         }
     }
     sub == e.subtype
-        && chan.is_none_or(|c| c == e.chan)
-        && num.is_none_or(|n| n == e.num)
+        && chan.unwrap_or(prev_chan) == e.chan
+        && num.unwrap_or(prev_num) == e.num
         && aux_len == e.aux.as_ref().map(Vec::len)
 }
 
@@ -184,5 +186,17 @@ mod tests {
         println!("{:?}\n{:?}", f.entries, again.entries);
         assert_eq!(f.entries[0].aux.as_deref(), Some(&b"c"[..]));
         assert_eq!(again.entries[0].aux, f.entries[0].aux);
+    }
+
+    #[test]
+    fn a_channel_set_before_the_first_annotation_is_written_on_it() {
+        // CHN 5 with no annotation before it, then N at 1 with AUX "x" (stored), then EOF:
+        // the N is on channel 5, which its own stored words do not say (found by the proptest).
+        let b = [5u8, 0xF8, 1, 4, 1, 0xFC, b'x', 0, 0, 0];
+        let f = parse(Path::new("t"), &b).unwrap();
+        let again = parse(Path::new("t"), &encode(&f.entries)).unwrap();
+        println!("{:?}\n{:?}", f.entries, again.entries);
+        assert_eq!((f.entries[0].chan, f.orphan_modifiers), (5, 1));
+        assert_eq!(again.entries[0].chan, 5);
     }
 }
