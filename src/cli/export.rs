@@ -27,7 +27,7 @@ pub struct Args {
     /// `consensus`.
     #[arg(long, default_value = "all", value_name = "NAME,...|all|consensus")]
     pub readers: String,
-    /// The reader to write for --format edfplus and edfbrowser-csv.
+    /// The reader to write for --format edfplus, edfbrowser-csv and wfdb-ann.
     #[arg(long, value_name = "NAME")]
     pub reader: Option<String>,
     /// Add the recordings' own EDF+ annotations as reader `embedded`.
@@ -78,6 +78,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         OutFormat::Edfplus | OutFormat::EdfbrowserCsv => {
             export::edfplus::export(&opts, args.reader.as_deref())?
         }
+        OutFormat::WfdbAnn => export::wfdb_ann::export(&opts, args.reader.as_deref())?,
         _ => with_progress(&opts)?,
     };
     report(&summary)

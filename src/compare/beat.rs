@@ -15,8 +15,11 @@
 //!   (column or row "O"). On a tie between two test beats the later one is paired.
 //! - The comparison runs to the end of the recording (or the latest event end).
 //!
-//! Labels to classes (case does not matter): N: `N`, `beat`, `normal`; S: `S`, `PAC`, `A`,
-//! `APC`, `SVPB`, `SVEB`; V: `V`, `PVC`, `VPB`, `VEB`; F: `F`, `fusion`; Q: `Q`, `unknown`.
+//! Labels to classes: MIT beat symbols as EC57/bxb map them (case-sensitive: `e` is an atrial
+//! escape beat, `E` a ventricular one): N: `N L R e j`; S: `A a J S`; V: `V E`; F: `F`;
+//! Q: `/ f Q`. Otherwise (case does not matter): N: `N`, `beat`, `normal`; S: `S`, `PAC`,
+//! `A`, `APC`, `SVPB`, `SVEB`; V: `V`, `PVC`, `VPB`, `VEB`; F: `F`, `fusion`; Q: `Q`,
+//! `unknown`.
 //! bxb maps supraventricular beats to N unless SVEB statistics are asked for; here they always
 //! stay S, so the VEB figures are those of `bxb -S` (EC57 with SVEB).
 //! Not supported: WFDB's shutdown (NOISE) and VF annotations, so there is no "X" column.
@@ -40,8 +43,21 @@ pub enum Class {
 }
 
 impl Class {
-    /// The beat class a label names, if it names one.
+    /// The beat class a label names, if it names one: an MIT beat symbol (case-sensitive, as
+    /// EC57 and bxb map them: N L R e j -> N; A a J S -> S; V E -> V; F -> F; / f Q -> Q), else
+    /// a name in any case.
     pub fn of(label: &str) -> Option<Class> {
+        let mit = match label.trim() {
+            "N" | "L" | "R" | "e" | "j" => Some(Class::N),
+            "A" | "a" | "J" | "S" => Some(Class::S),
+            "V" | "E" => Some(Class::V),
+            "F" => Some(Class::F),
+            "/" | "f" | "Q" => Some(Class::Q),
+            _ => None,
+        };
+        if mit.is_some() {
+            return mit;
+        }
         let l = label.trim().to_ascii_lowercase();
         Some(match l.as_str() {
             "n" | "beat" | "normal" => Class::N,

@@ -43,9 +43,12 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CompareError + '_ {
     }
 }
 
-/// Reads a table: a sigmark reader file when its header has all ten sigmark columns, else a
-/// BIDS-style events table.
+/// Reads a table: an MIT annotation file (see [`mit_header`]), a sigmark reader file when its
+/// header has all ten sigmark columns, else a BIDS-style events table.
 pub fn read(path: &Path) -> Result<Table, CompareError> {
+    if let Some(hea) = mit_header(path) {
+        return read_mit(path, &hea);
+    }
     let file = File::open(path).map_err(io(path))?;
     let mut first = Vec::new();
     BufReader::new(file)
@@ -236,4 +239,48 @@ pub fn check_provenance(
             ),
         })
     }
+}
+
+/// The WFDB header `NAME.hea` beside `path` when `path` is an MIT annotation file `NAME.ANN`:
+/// any extension but those of tables (`tsv`, `csv`, `txt`, `json`), with the header present.
+pub fn mit_header(path: &Path) -> Option<PathBuf> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if ["tsv", "csv", "txt", "json", "hea"].contains(&ext.as_str()) {
+        return None;
+    }
+    Some(path.with_extension("hea")).filter(|h| h.is_file())
+}
+
+/// An MIT annotation file as a table: reader = the annotator (the extension), times at the
+/// file's resolution or the header's frame rate, beats as points labelled with their symbol,
+/// rhythm changes as intervals to the next change (the last to the last annotation).
+fn read_mit(path: &Path, hea: &Path) -> Result<Table, CompareError> {
+    use crate::formats::mit;
+    let fs = mit::record_frequency(hea).map_err(|e| CompareError::Recording(e.into()))?;
+    let file = mit::read_file(path).map_err(|e| CompareError::Recording(e.into()))?;
+    let ticks = file.fs.unwrap_or(fs);
+    let end_s = file.entries.iter().map(|e| e.sample).max().unwrap_or(0) as f64 / ticks;
+    let marks = mit::to_annotations(&file, fs, end_s, &[])
+        .into_iter()
+        .map(|a| {
+            // A beat with AUX text is labelled "N 110.6/49.7": its label is the symbol.
+            let first = a.text.split(' ').next().unwrap_or_default();
+            let beat = mit::codes::code_of(first).is_some_and(mit::codes::is_beat);
+            let label = if beat { first.to_string() } else { a.text };
+            Mark::new(a.onset_s, a.duration_s.unwrap_or(0.0), label)
+        })
+        .collect();
+    let name = path
+        .extension()
+        .map_or_else(String::new, |e| e.to_string_lossy().into_owned());
+    Ok(Table {
+        name,
+        path: path.to_path_buf(),
+        marks,
+        notes: vec![format!(
+            "{}: MIT annotation file at {ticks} ticks per second; its last rhythm runs to its \
+             last annotation",
+            path.display()
+        )],
+    })
 }

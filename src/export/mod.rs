@@ -16,6 +16,7 @@ pub mod parquet;
 pub mod rows;
 pub mod shard;
 pub mod sink;
+pub mod wfdb_ann;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -59,10 +60,13 @@ pub enum OutFormat {
     Edfplus,
     #[value(name = "edfbrowser-csv")]
     EdfbrowserCsv,
+    #[value(name = "wfdb-ann")]
+    WfdbAnn,
 }
 
 impl OutFormat {
-    /// The layout a target's extension suggests (`.tsv`, `.jsonl`, `.parquet`, else CSV).
+    /// The layout a target's extension suggests (`.tsv`, `.jsonl`, `.parquet`, `.edf`, `.atr`,
+    /// else CSV).
     pub fn from_extension(path: &Path) -> OutFormat {
         match path
             .extension()
@@ -73,6 +77,7 @@ impl OutFormat {
             Some(e) if e == "jsonl" || e == "ndjson" => OutFormat::Jsonl,
             Some(e) if e == "parquet" => OutFormat::Parquet,
             Some(e) if e == "edf" => OutFormat::Edfplus,
+            Some(e) if e == "atr" => OutFormat::WfdbAnn,
             _ => OutFormat::Csv,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod edf;
 pub mod hdf5;
+pub mod mit;
 
 use std::fs::File;
 use std::io::Read;
