@@ -78,6 +78,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         OutFormat::Edfplus | OutFormat::EdfbrowserCsv => {
             export::edfplus::export(&opts, args.reader.as_deref())?
         }
+        OutFormat::Wfdb => {
+            let written = export::wfdb::export(&opts)?;
+            eprintln!("{}", sanitize(&written.to_string()));
+            return Ok(());
+        }
         _ => with_progress(&opts)?,
     };
     report(&summary)

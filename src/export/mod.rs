@@ -16,6 +16,7 @@ pub mod parquet;
 pub mod rows;
 pub mod shard;
 pub mod sink;
+pub mod wfdb;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -59,6 +60,8 @@ pub enum OutFormat {
     Edfplus,
     #[value(name = "edfbrowser-csv")]
     EdfbrowserCsv,
+    /// The whole recording as a WFDB record (NAME.hea + NAME.dat).
+    Wfdb,
 }
 
 impl OutFormat {
