@@ -79,6 +79,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             export::edfplus::export(&opts, args.reader.as_deref())?
         }
         OutFormat::WfdbAnn => export::wfdb_ann::export(&opts, args.reader.as_deref())?,
+        OutFormat::Wfdb => {
+            let written = export::wfdb::export(&opts)?;
+            eprintln!("{}", sanitize(&written.to_string()));
+            return Ok(());
+        }
         _ => with_progress(&opts)?,
     };
     report(&summary)

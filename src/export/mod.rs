@@ -16,6 +16,7 @@ pub mod parquet;
 pub mod rows;
 pub mod shard;
 pub mod sink;
+pub mod wfdb;
 pub mod wfdb_ann;
 
 use std::collections::BTreeSet;
@@ -62,6 +63,8 @@ pub enum OutFormat {
     EdfbrowserCsv,
     #[value(name = "wfdb-ann")]
     WfdbAnn,
+    /// The whole recording as a WFDB record (NAME.hea + NAME.dat).
+    Wfdb,
 }
 
 impl OutFormat {
