@@ -146,7 +146,6 @@ fn the_window_moves_with_the_data_and_stays_when_scrolled_back() {
     );
     assert_eq!(window(&app), (4.0, 6.0, 6.0));
     assert_eq!(app.lanes[0].samples, 48, "the lanes see the new samples");
-    app.message = None; // the file's note, shown until the first key
     let text = frame_text(&mut app, 100, 20);
     assert!(text.contains("[following]"), "{text}");
     // Scrolled back: new data does not move the window.

@@ -315,6 +315,14 @@ fn swap(app: &mut App, new: Recording) {
     forget_cached_columns(app);
     app.view.duration_s = super::prepare::annots::time_extent(&app.rec);
     app.follow.reopens += 1;
+    // The opening note counted the records of then ("3 records found"): no longer true.
+    if app
+        .message
+        .as_deref()
+        .is_some_and(|m| m.starts_with("note: "))
+    {
+        app.message = None;
+    }
     if live {
         if was_all && app.follow.want_span_s > app.view.span_s {
             app.view.set_span(app.follow.want_span_s);
