@@ -34,6 +34,9 @@ struct Summary<'a> {
     annotations: Vec<AnnotationJson<'a>>,
     segments: &'a [crate::signal::Segment],
     notes: &'a [String],
+    /// A writer is still appending (EDF count -1 or records beyond it): `records` is what the
+    /// file held when read.
+    open_for_writing: bool,
 }
 
 #[derive(Serialize)]
@@ -143,6 +146,7 @@ fn summary(rec: &Recording, stats: Option<Vec<ChannelStats>>) -> Summary<'_> {
             .collect(),
         segments: &rec.segments,
         notes: &rec.notes,
+        open_for_writing: rec.open_for_writing(),
     }
 }
 
@@ -172,6 +176,13 @@ fn write_overview(out: &mut impl Write, s: &Summary<'_>) -> std::io::Result<()> 
         s.duration_s
     )?;
     writeln!(out, "records     {} x {} s", s.records, s.record_duration_s)?;
+    if s.open_for_writing {
+        writeln!(
+            out,
+            "writing     the file is open for writing: {} complete records present so far",
+            s.records
+        )?;
+    }
     if s.segments.len() > 1 {
         writeln!(
             out,

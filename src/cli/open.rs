@@ -51,6 +51,12 @@ pub struct ViewArgs {
     /// Adjudication: seconds two readers' events may differ by and still pair (default 1).
     #[arg(long, value_name = "SECONDS")]
     pub pair_tolerance: Option<f64>,
+    /// Follow a file still being written: the window stays at the end as records arrive.
+    #[arg(long)]
+    pub follow: bool,
+    /// How often a followed file is looked at, in milliseconds (default 500).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub follow_ms: Option<u64>,
 }
 
 impl ViewArgs {
@@ -112,6 +118,7 @@ impl ViewArgs {
             }),
             adjudicator,
             pair_tolerance_s: self.pair_tolerance,
+            follow: Default::default(),
         })
     }
 }
@@ -125,6 +132,14 @@ pub fn view(file: &FilePath, v: &ViewArgs, hints: &FormatHints) -> Result<(), Cl
     // Opened once: the start clock reads `--at @HH:MM:SS`, then the viewer takes it.
     let rec = crate::formats::open_with(file, &hints.options())?;
     let start = rec.start.map(|s| s.seconds_of_day());
-    let opts = v.options(start, rec.duration_s)?;
+    let mut opts = v.options(start, rec.duration_s)?;
+    opts.follow = crate::tui::follow::Config {
+        on: v.follow,
+        interval: v.follow_ms.map_or(
+            crate::tui::follow::DEFAULT_INTERVAL,
+            std::time::Duration::from_millis,
+        ),
+        open: hints.options(),
+    };
     Ok(crate::tui::run(rec, &opts)?)
 }

@@ -163,6 +163,12 @@ pub trait SampleSource: Send + Sync {
     fn record_onset(&self, _ch: usize, _index: u64) -> Option<f64> {
         None
     }
+
+    /// The file is still being written (EDF record count -1, records beyond the count; WFDB
+    /// length 0 or growing): what was read is what it held when opened.
+    fn open_for_writing(&self) -> bool {
+        false
+    }
 }
 
 /// A recording opened read-only: header, channels, annotations and lazy access to samples.
@@ -320,6 +326,11 @@ impl Recording {
             }
         }
         lo
+    }
+
+    /// Whether a writer was still appending to the file when it was opened.
+    pub fn open_for_writing(&self) -> bool {
+        self.source.open_for_writing()
     }
 
     /// Statistics over every sample of channel `ch`.

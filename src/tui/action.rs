@@ -5,8 +5,8 @@
 //! action without one does not compile.
 
 use super::actions::{
-    adjudicate, annotate, channels, events, freq, labels, layers, measure, pages, scale, snapshot,
-    view,
+    adjudicate, annotate, channels, events, follow, freq, labels, layers, measure, pages, scale,
+    snapshot, view,
 };
 use super::app::App;
 
@@ -131,6 +131,8 @@ actions! {
     ListSource => "list_source", None, labels::list_source, "Event list: show your events, the file's annotations, or all";
     // Report strips (issue 13, snap)
     Snapshot => "snapshot", None, snapshot::write_visible, "Write the visible window as a report strip on paper scale (SVG beside the recording)";
+    // Recordings still being written (issue 15, follow)
+    Follow => "follow", None, follow::toggle, "Follow a file still being written: the window stays at the end as data arrives (again: stop; after scrolling back: resume)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

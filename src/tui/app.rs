@@ -90,6 +90,8 @@ pub struct App {
     pub per_page: super::prepare::pages::PerPage,
     /// Screen millimetres, sensitivities and paper speed (`scale.rs`).
     pub scale: super::scale::Scale,
+    /// Following a file still being written (`follow.rs`).
+    pub follow: super::follow::Follow,
 }
 
 impl App {
@@ -153,6 +155,7 @@ impl App {
             caliper: super::caliper::Caliper::default(),
             per_page: Default::default(),
             scale,
+            follow: Default::default(),
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

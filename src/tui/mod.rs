@@ -12,6 +12,7 @@ pub mod app;
 pub mod background;
 pub mod caliper;
 mod feed;
+pub mod follow;
 pub mod freq;
 pub mod help;
 pub use crate::annotations::config as identity;
@@ -62,6 +63,8 @@ pub struct Options {
     pub adjudicator: Option<String>,
     /// Seconds two readers' events may differ by and still pair (default 1 s).
     pub pair_tolerance_s: Option<f64>,
+    /// Following a file still being written (`--follow`, `--follow-ms`).
+    pub follow: follow::Config,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +151,7 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     } else if let Some(reader) = &opts.reader {
         attach_annotations(&mut app, reader, opts)?;
     }
+    follow::setup(&mut app, opts.follow.clone(), opts.span_s);
     Ok(app)
 }
 
@@ -266,8 +270,9 @@ fn event_loop(app: &mut App) -> Result<(), TuiError> {
         // The frame is prepared (the update step) and drawn here and only here.
         prepare::prepare(app, terminal.get_frame().area());
         terminal.draw(|f| render::render(app, f.area(), f.buffer_mut()))?;
-        // Ticks come often while a job shows progress, otherwise once a second (autosave).
-        feed.set_busy(app.is_busy());
+        // Ticks come often while a job shows progress or the file is followed, otherwise once
+        // a second (autosave).
+        feed.set_busy(app.is_busy() || app.follow.on);
         let mut next = app.jobs.next(Duration::from_secs(60));
         while let Some(msg) = next {
             handle(app, &mut terminal, msg)?;
@@ -327,7 +332,10 @@ fn handle(
             actions::scale::remeasure(app, scale::Screen::ask_terminal());
             terminal.autoresize()?
         }
-        Msg::Input(_) | Msg::Tick => {}
+        Msg::Tick => {
+            follow::tick(app, std::time::Instant::now());
+        }
+        Msg::Input(_) => {}
         Msg::Job(done) => app.on_job(done),
         Msg::InputFailed(e) => return Err(TuiError::Io(e)),
     }

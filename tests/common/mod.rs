@@ -4,6 +4,7 @@
 pub mod adjudication;
 pub mod app;
 pub mod cli;
+pub mod growing;
 pub mod tmux;
 
 use chrono::NaiveDate;

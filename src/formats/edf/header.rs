@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use super::growing;
 use super::lenient::{self, Departures};
 use super::number::{self, edflib_atof, edflib_atoi, seconds_to_100ns, Shape};
 use crate::formats::Error;
@@ -53,6 +54,9 @@ pub struct Header {
     pub record_bytes: u64,
     /// What was unusual but readable.
     pub notes: Vec<String>,
+    /// The count is -1 or the file holds records beyond it: a writer is still appending
+    /// (`growing.rs`).
+    pub open_for_writing: bool,
 }
 
 impl Header {
@@ -75,6 +79,7 @@ struct Cursor<'a> {
     bytes: &'a [u8],
     notes: Vec<String>,
     departures: Departures,
+    open_for_writing: bool,
 }
 
 impl<'a> Cursor<'a> {
@@ -84,6 +89,7 @@ impl<'a> Cursor<'a> {
             bytes,
             notes: Vec::new(),
             departures: Departures::default(),
+            open_for_writing: false,
         }
     }
 
@@ -195,6 +201,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
         signals,
         record_bytes,
         notes,
+        open_for_writing: c.open_for_writing,
     })
 }
 
@@ -455,9 +462,10 @@ fn record_bytes(c: &Cursor<'_>, signals: &[SignalHeader], bdf: bool) -> Result<u
 }
 
 /// The records to read. A declared count the file is too short for (the writer was cut off, a
-/// copy was interrupted) gives the complete records with a note, as long as there is one; bytes
-/// beyond the declared records stay an error, since then the header and the file disagree in a
-/// way that reading cannot settle.
+/// copy was interrupted) gives the complete records with a note, as long as there is one. A
+/// count of -1, or whole records beyond the declared ones, is a file still being written
+/// (`growing.rs`); bytes after the last record that are not a whole record stay an error, since
+/// then the header and the file disagree in a way that reading cannot settle.
 fn resolve_records(
     c: &mut Cursor<'_>,
     declared: i64,
@@ -473,20 +481,10 @@ fn resolve_records(
         detail,
     };
     if declared == -1 {
-        if whole == 0 {
-            return Err(size_error(format!(
-                "the record count is -1 (unknown) and the {data} data bytes hold no complete {record_bytes}-byte record"
-            )));
-        }
-        let tail = if partial > 0 {
-            format!(" ({partial} bytes of an incomplete record after them are not read)")
-        } else {
-            String::new()
-        };
-        c.notes.push(format!(
-            "the number of data records is -1 (file not closed by its writer); {whole} records found from the file size{tail}"
-        ));
-        return Ok(whole);
+        let count = growing::unknown_count(data, record_bytes).map_err(size_error)?;
+        c.notes.push(count.note);
+        c.open_for_writing = true;
+        return Ok(count.records);
     }
     if declared < 1 {
         return Err(c.error(
@@ -502,10 +500,17 @@ fn resolve_records(
         .and_then(|d| d.checked_add(header_bytes));
     match expected {
         Some(e) if e == actual => Ok(n),
-        Some(e) if e < actual => Err(size_error(format!(
+        Some(e) if e < actual => {
+            if let Some(count) = growing::grown(n, data, record_bytes) {
+                c.notes.push(count.note);
+                c.open_for_writing = true;
+                return Ok(count.records);
+            }
+            Err(size_error(format!(
             "{header_bytes} header bytes + {n} records x {record_bytes} bytes = {e} bytes ({} bytes after the last record)",
             actual - e
-        ))),
+        )))
+        }
         _ => {
             let missing = expected.map(|e| e - actual);
             if whole == 0 {

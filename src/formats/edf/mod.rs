@@ -1,5 +1,6 @@
 //! EDF, EDF+ (continuous and discontinuous), BDF and BDF+ over a read-only memory map.
 
+mod growing;
 mod header;
 mod lenient;
 pub mod number;

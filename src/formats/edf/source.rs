@@ -422,6 +422,10 @@ impl SampleSource for EdfSource {
         onsets.get((index / spr) as usize).copied()
     }
 
+    fn open_for_writing(&self) -> bool {
+        self.header.open_for_writing
+    }
+
     fn path(&self) -> &Path {
         &self.path
     }

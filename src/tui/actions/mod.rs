@@ -5,6 +5,7 @@ pub mod adjudicate;
 pub mod annotate;
 pub mod channels;
 pub mod events;
+pub mod follow;
 pub mod freq;
 pub mod labels;
 pub mod layers;

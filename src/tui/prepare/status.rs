@@ -116,8 +116,9 @@ fn line(app: &App, progress: Option<(usize, usize)>, hr: Option<f64>) -> String 
     });
     let hr = hr.map_or(String::new(), |h| format!(" │ HR {h:.0} bpm"));
     format!(
-        " {} │ {} │ {}{}{} │ {}{} │ {} │ {} │ {} │ {}{}{}",
+        " {}{} │ {} │ {}{}{} │ {}{} │ {} │ {} │ {} │ {}{}{}",
         app.file_name,
+        crate::tui::follow::status_tag(app),
         app.reader,
         // Adjudicating, the progress goes first: messages are drawn over the right end.
         adj,
