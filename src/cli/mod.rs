@@ -8,6 +8,7 @@ pub mod dump;
 pub mod export;
 pub mod info;
 pub mod open;
+pub mod repair;
 pub mod snapshot;
 pub mod spectrum;
 pub mod synth;
@@ -68,6 +69,8 @@ pub enum Command {
     Snapshot(snapshot::Args),
     /// Validate EDF/EDF+/BDF/BDF+ files and trees against the specifications (and EDFlib's checks).
     Check(check::Args),
+    /// Write a conformant copy of an EDF/BDF file where the repair is well defined; states every change.
+    Repair(repair::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -151,6 +154,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Calibrate(a) => calibrate::run(&a),
         Command::Snapshot(a) => snapshot::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Repair(a) => repair::run(&a),
     }
 }
 

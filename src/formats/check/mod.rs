@@ -14,8 +14,10 @@ pub mod edflib_tal;
 pub mod file;
 pub mod layout;
 pub mod repair;
+pub mod repair_text;
 pub mod spec;
 pub mod spec_plus;
+pub mod spec_records;
 pub mod talcheck;
 
 use serde::Serialize;

@@ -121,7 +121,7 @@ pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> 
     if bdf {
         if &version[1..] != b"BIOSEMI" {
             out.push(
-                Severity::Warning,
+                Severity::Error,
                 1,
                 l::VERSION.0,
                 R_VERSION,
@@ -149,25 +149,10 @@ pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> 
     }
     date_time(&mut out, head);
     let ns = int_field(&mut out, head, l::SIGNALS).unwrap_or(-1);
-    if ns < 1 {
-        if ns == 0 {
-            out.push(
-                Severity::Warning,
-                l::SIGNALS.1,
-                l::SIGNALS.0,
-                R_NS,
-                "0 signals: the file holds no data".into(),
-            );
-        } else {
-            out.push(
-                Severity::Error,
-                l::SIGNALS.1,
-                l::SIGNALS.0,
-                R_NS,
-                "the number of signals is not a non-negative integer".into(),
-            );
-            return None;
-        }
+    if ns < 1 || ns as usize > l::MAX_SIGNALS {
+        let msg = format!("{ns}: expected 1 to {} signals", l::MAX_SIGNALS);
+        out.push(Severity::Error, l::SIGNALS.1, l::SIGNALS.0, R_NS, msg);
+        return None;
     }
     let ns = usize::try_from(ns).unwrap_or(0);
     let header_len = 256 * (ns as u64 + 1);
@@ -226,14 +211,14 @@ pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> 
         annotation: Vec::new(),
     };
     signals(&mut out, head, &mut p);
-    reserved_rules(&mut out, &reserved, &p);
+    super::spec_records::reserved_rules(&mut out, &reserved, &p);
     if plus {
         super::spec_plus::subfields(&mut out, head);
     }
     if duration_s == Some(0.0) && p.annotation.len() < ns {
-        out.push(Severity::Warning, l::DURATION.1, l::DURATION.0, R_DURATION0, format!("record duration 0 with {} signal(s) other than annotations: their sampling rate is undefined", ns - p.annotation.len()));
+        out.push(if plus { Severity::Warning } else { Severity::Error }, l::DURATION.1, l::DURATION.0, R_DURATION0, format!("record duration 0 with {} signal(s) other than annotations: their sampling rate is undefined{}", ns - p.annotation.len(), if plus { "" } else { " (a plain EDF has no record onsets to place them)" }));
     }
-    size(&mut out, &p, file_len);
+    super::spec_records::size(&mut out, &p, file_len);
     Some(p)
 }
 
@@ -246,85 +231,6 @@ pub fn reserved_kind(reserved: &str, bdf: bool) -> (bool, bool) {
         (true, true)
     } else {
         (false, false)
-    }
-}
-
-fn reserved_rules(out: &mut Out, reserved: &str, p: &Parsed) {
-    let at = l::RESERVED.1;
-    let name = l::RESERVED.0;
-    let trimmed = reserved.trim_end_matches(' ');
-    if p.plus {
-        if trimmed.len() > 5 {
-            out.push(
-                Severity::Warning,
-                at + 5,
-                name,
-                R_RESERVED,
-                format!("{trimmed:?}: text after the EDF+ tag"),
-            );
-        }
-        if p.annotation.is_empty() {
-            out.push(Severity::Warning, at, name, R_ANNOT, format!("the reserved field says {:?} but no signal is labelled '{} Annotations'; read as plain {}", &trimmed[..5.min(trimmed.len())], if p.bdf { "BDF" } else { "EDF" }, if p.bdf { "BDF" } else { "EDF" }));
-        }
-        return;
-    }
-    let known = trimmed.is_empty() || (p.bdf && trimmed == "24BIT");
-    if !known {
-        let why = if p.bdf && (trimmed.starts_with("EDF+C") || trimmed.starts_with("EDF+D")) {
-            "a BDF file says EDF+, which is neither BDF+ ('BDF+C'/'BDF+D') nor plain BDF; read as plain BDF"
-        } else {
-            "not blank in a plain EDF/BDF file"
-        };
-        out.push(
-            Severity::Warning,
-            at,
-            name,
-            R_RESERVED,
-            format!("{trimmed:?}: {why}"),
-        );
-    }
-}
-
-fn size(out: &mut Out, p: &Parsed, file_len: u64) {
-    let (Some(records), Some(rec)) = (p.records, p.record_size()) else {
-        return;
-    };
-    let at = l::RECORDS.1;
-    let name = l::RECORDS.0;
-    if records < -1 {
-        out.push(
-            Severity::Error,
-            at,
-            name,
-            R_RECORDS,
-            format!("{records} data records"),
-        );
-        return;
-    }
-    let data = file_len.saturating_sub(p.header_len);
-    let (whole, partial) = match data.checked_div(rec) {
-        Some(w) => (w, data % rec),
-        None => (0, data),
-    };
-    if records == -1 {
-        out.push(Severity::Warning, at, name, R_MINUS1, format!("-1 (file open for writing): the file holds {whole} complete record(s) of {rec} bytes{}", part(partial)));
-        return;
-    }
-    let declared = records as u64;
-    if whole < declared {
-        out.push(Severity::Error, p.header_len as usize, "data records", R_SIZE, format!("the header declares {declared} records of {rec} bytes; the file holds {whole} complete one(s){} ({} bytes missing)", part(partial), declared.saturating_mul(rec).saturating_sub(data)));
-    } else if whole > declared {
-        out.push(Severity::Warning, (p.header_len + declared * rec) as usize, "data records", R_SIZE, format!("the file holds {whole} complete records{}, {} more than the {declared} declared; the extra bytes are not read", part(partial), whole - declared));
-    } else if partial > 0 {
-        out.push(Severity::Warning, (p.header_len + declared * rec) as usize, "data records", R_SIZE, format!("{partial} bytes after the last of the {declared} records (a partly written record)"));
-    }
-}
-
-fn part(partial: u64) -> String {
-    if partial > 0 {
-        format!(" and {partial} bytes of a partial one")
-    } else {
-        String::new()
     }
 }
 
@@ -367,7 +273,7 @@ fn signals(out: &mut Out, head: &[u8], p: &mut Parsed) {
             }
             Some(0) => {
                 out.push(
-                    Severity::Warning,
+                    Severity::Error,
                     at,
                     &l::signal_field_name(l::SAMPLES, i),
                     R_SPR,
@@ -422,7 +328,7 @@ fn range(out: &mut Out, head: &[u8], p: &Parsed, i: usize) {
     for (v, f) in [(dmin, l::DIG_MIN), (dmax, l::DIG_MAX)] {
         let Some(v) = v else { continue };
         let at = l::signal_offset(ns, f, i);
-        if v < lo || v > hi_ok {
+        if v < lo || v > if f == l::DIG_MIN { hi } else { hi_ok } {
             out.push(
                 Severity::Error,
                 at,
@@ -525,11 +431,11 @@ fn number(out: &mut Out, b: &[u8], offset: usize, name: &str, shape: Shape) -> O
     if body.len() < raw.trim_end_matches(' ').len() || raw.trim_end_matches('\0').len() < raw.len()
     {
         out.push(
-            Severity::Warning,
+            Severity::Error,
             offset,
             name,
             R_LEFT,
-            format!("{raw:?} is padded with NUL bytes, not spaces"),
+            format!("{raw:?} is padded with NUL bytes, not spaces (neither sigmark nor EDFlib reads it)"),
         );
     }
     let text = body.trim_start_matches(' ');
@@ -552,7 +458,7 @@ fn number(out: &mut Out, b: &[u8], offset: usize, name: &str, shape: Shape) -> O
             Severity::Error,
             offset,
             name,
-            R_RECORDS_OR(name),
+            rule_for(name),
             format!("{:?} is not {what}", crate::text::sanitize(&raw)),
         );
         return None;
@@ -564,8 +470,7 @@ fn number(out: &mut Out, b: &[u8], offset: usize, name: &str, shape: Shape) -> O
     })
 }
 
-#[allow(non_snake_case)]
-fn R_RECORDS_OR(name: &str) -> &'static str {
+fn rule_for(name: &str) -> &'static str {
     match name {
         n if n == l::RECORDS.0 => R_RECORDS,
         n if n == l::DURATION.0 => R_DURATION,
