@@ -403,3 +403,102 @@ proptest! {
         }
     }
 }
+
+fn sigmark(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sigmark"))
+        .args(args)
+        .output()
+        .expect("run sigmark");
+    println!(
+        "sigmark {args:?} -> {:?}\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn check_cli_exit_status_summary_json_and_escaped_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.edf");
+    std::fs::write(&good, edf_plus()).expect("write");
+    let ok = sigmark(&["check".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&ok.stdout)
+        .contains("1 files: 1 conformant, 0 warnings only, 0 with errors"));
+    // A label with ESC and a C1 control, and a broken record count.
+    let evil = helpers::patched(
+        &helpers::patched(&edf_plus(), 256, b"\x1b[2J\xc2\x9bX"),
+        236,
+        b"x       ",
+    );
+    std::fs::write(dir.path().join("bad.edf"), evil).expect("write");
+    std::fs::write(dir.path().join("notes.bin"), b"not a recording").expect("write");
+    let bad = sigmark(&["check".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text
+        .contains("2 files: 1 conformant, 0 warnings only, 1 with errors (1 other files skipped)"));
+    assert!(
+        !bad.stdout.contains(&0x1b) && !text.contains('\u{9b}'),
+        "control characters reach the terminal"
+    );
+    let json = sigmark(&["check".as_ref(), "--json".as_ref(), dir.path().as_os_str()]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(v["summary"]["errors"], 1);
+    let findings = v["files"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["status"] == "errors"))
+        .map(|f| f["findings"].clone());
+    assert!(findings.is_some_and(|f| f.as_array().is_some_and(|a| a
+        .iter()
+        .any(|x| x["offset"] == 236 && x["severity"] == "error"))));
+}
+
+#[test]
+fn repair_cli_never_touches_its_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("in.edf");
+    let bytes = helpers::patched(&edf_plus(), 236, b"  3     ");
+    std::fs::write(&input, &bytes).expect("write");
+    let link = dir.path().join("link.edf");
+    std::fs::hard_link(&input, &link).expect("hard link");
+    for out in [&input, &link, &dir.path().join("./in.edf")] {
+        let r = sigmark(&[
+            "repair".as_ref(),
+            input.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(r.status.code(), Some(2), "OUT {} is IN", out.display());
+    }
+    let out = dir.path().join("out.edf");
+    let r = sigmark(&[
+        "repair".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&r.stdout)
+        .contains("byte     236  number of data records: \"  3     \" -> \"3       \""));
+    assert_eq!(std::fs::read(&input).expect("read"), bytes, "IN unchanged");
+    assert_eq!(
+        check(&std::fs::read(&out).expect("read")).status(),
+        Status::Conformant
+    );
+    let cut = dir.path().join("cut.edf");
+    let full = edf_plus();
+    std::fs::write(&cut, &full[..full.len() - 3]).expect("write");
+    let none = dir.path().join("none.edf");
+    let r = sigmark(&[
+        "repair".as_ref(),
+        cut.as_os_str(),
+        "--out".as_ref(),
+        none.as_os_str(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("repair refused"));
+    assert!(!none.exists(), "a refused repair writes nothing");
+}

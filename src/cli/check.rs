@@ -46,8 +46,17 @@ pub fn run(a: &Args) -> Result<(), CliError> {
     let (files, mut skipped) = inputs(&a.paths);
     let mut reports = Vec::new();
     let mut unreadable = Vec::new();
-    for (path, explicit) in files {
-        match check_file(&path, a.data) {
+    // Header-only checks are I/O bound: files are read in parallel, reported in order.
+    use rayon::prelude::*;
+    let checked: Vec<_> = files
+        .into_par_iter()
+        .map(|(path, explicit)| {
+            let r = check_file(&path, a.data);
+            (path, explicit, r)
+        })
+        .collect();
+    for (path, explicit, result) in checked {
+        match result {
             Ok(Some(r)) => reports.push((path, r)),
             Ok(None) if explicit => reports.push((path, not_edf())),
             Ok(None) => skipped += 1,

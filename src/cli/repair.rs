@@ -135,6 +135,14 @@ fn write_copy(input: &mut File, p: &Plan, out: &Path) -> Result<(), CliError> {
 /// Whether `a` and `b` name the same file (an OUT that does not exist yet is compared by its
 /// canonical directory and name).
 fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        // Hard links and bind mounts: the same inode on the same device.
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
     let canon = |p: &Path| -> Option<PathBuf> {
         std::fs::canonicalize(p).ok().or_else(|| {
             let dir = p
