@@ -130,6 +130,28 @@ fn date_separators_and_non_ascii_are_repaired_and_stated() {
 }
 
 #[test]
+fn edf_plus_d_without_gaps_becomes_edf_plus_c_and_with_a_gap_stays() {
+    for (onsets, expect_c) in [
+        (vec![0, 10_000_000, 20_000_000], true),
+        (vec![0, 10_000_000, 50_000_000], false),
+    ] {
+        let mut spec = common::spec(false, Some(Plus::Discontinuous), 3);
+        spec.record_onsets_100ns = onsets.clone();
+        let b = common::bytes(&spec);
+        let r = check(&b);
+        assert_eq!(
+            r.edflib_refuses.as_deref(),
+            Some("the file is discontinuous (EDF+D/BDF+D)")
+        );
+        let p = plan(&b, b.len() as u64, Some(&b)).expect("nothing to refuse");
+        println!("onsets {onsets:?}: {:#?}", p.changes);
+        let out = applied(&b, &p);
+        assert_eq!(&out[192..197] == b"EDF+C", expect_c);
+        assert_eq!(check(&out).edflib_refuses.is_none(), expect_c);
+    }
+}
+
+#[test]
 fn a_startdate_subfield_that_disagrees_is_refused() {
     let b = helpers::patched(&edf_plus(), 168, b"03.03.02");
     let r = check(&b);

@@ -43,7 +43,8 @@ struct Output<'a> {
 }
 
 pub fn run(a: &Args) -> Result<(), CliError> {
-    let (files, mut skipped) = inputs(&a.paths);
+    let files = inputs(&a.paths);
+    let mut skipped = 0;
     let mut reports = Vec::new();
     let mut unreadable = Vec::new();
     // Header-only checks are I/O bound: files are read in parallel, reported in order.
@@ -134,7 +135,7 @@ fn not_edf() -> Report {
 
 /// Every file to check, and whether it was named (a named file that is not EDF/BDF is an
 /// error; one found in a directory is skipped). Directories are walked as `export` walks them.
-fn inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, usize) {
+fn inputs(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for p in paths {
@@ -148,7 +149,7 @@ fn inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, usize) {
         let found = crate::export::discover::find(&dirs);
         files.extend(found.candidates.into_iter().map(|c| (c.path, false)));
     }
-    (files, 0)
+    files
 }
 
 fn print_report(out: &mut impl Write, path: &Path, r: &Report) -> std::io::Result<()> {

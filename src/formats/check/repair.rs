@@ -18,6 +18,8 @@
 //!   declared plus a partial one (the file was cut inside a record and the count does not say
 //!   how much is missing), and more complete records than declared (appended data, or a count
 //!   never updated: the two cannot be told apart).
+//! - `EDF+D`/`BDF+D` whose records all follow each other without a gap (each time-keeping TAL
+//!   one record duration after the previous, duration > 0; needs the data) says `EDF+C`/`BDF+C`.
 //! - Anything the check calls an error that no rule above repairs refuses the repair.
 
 use super::layout::{self as l, Fixed};
@@ -107,6 +109,9 @@ pub fn plan(head: &[u8], file_len: u64, data: Option<&[u8]>) -> Result<Plan, Rep
     dates(&mut e, &p)?;
     reserved(&mut e, &p);
     let data_len = records(&mut e, &p, file_len)?;
+    if let Some(all) = data {
+        contiguous(&mut e, &p, all, data_len);
+    }
     let mut after = Vec::new();
     let kept = p.header_len + data_len;
     let parsed = check_header(&e.h, kept, &mut after);
@@ -364,4 +369,49 @@ fn dropped(partial: u64) -> String {
     } else {
         String::new()
     }
+}
+
+/// EDF+D whose record onsets are exactly contiguous is EDF+C (EDF+ 2.2.4): EDFlib refuses
+/// every EDF+D, so this is the repair that makes such files (Nihon Kohden's) readable there.
+fn contiguous(e: &mut Editor, p: &Parsed, all: &[u8], data_len: u64) {
+    let (Some(rec), Some(spr), Some(&first)) =
+        (p.record_size(), p.spr.as_ref(), p.annotation.first())
+    else {
+        return;
+    };
+    let Some(d) = p
+        .duration_s
+        .filter(|d| *d > 0.0)
+        .map(|d| (d * 1e7).round() as i64)
+    else {
+        return;
+    };
+    if !p.discontinuous || rec == 0 {
+        return;
+    }
+    let off = spr[..first].iter().sum::<u64>() * p.sample_bytes();
+    let len = spr[first] * p.sample_bytes();
+    let mut onsets = Vec::new();
+    for r in 0..data_len / rec {
+        let at = (p.header_len + r * rec + off) as usize;
+        let Some(bytes) = all.get(at..at + len as usize) else {
+            return;
+        };
+        let Some(t) = crate::formats::edf::tal::parse(bytes)
+            .ok()
+            .and_then(|t| t.first().map(|t| t.onset_100ns))
+        else {
+            return;
+        };
+        onsets.push(t);
+    }
+    if onsets.len() < 2 || onsets.windows(2).any(|w| w[1] - w[0] != d) {
+        return;
+    }
+    let tag = if p.bdf { "BDF+C" } else { "EDF+C" };
+    let why = format!(
+        "EDF+D whose {} records follow each other without a gap is EDF+C (EDF+ 2.2.4)",
+        onsets.len()
+    );
+    e.set(l::RESERVED.1, pad(tag, 5), l::RESERVED.0, &why);
 }
