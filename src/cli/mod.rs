@@ -1,12 +1,14 @@
 //! The command line: one module per subcommand, each a thin layer over the library.
 
 pub mod calibrate;
+pub mod check;
 pub mod compare;
 pub mod detect;
 pub mod dump;
 pub mod export;
 pub mod info;
 pub mod open;
+pub mod repair;
 pub mod snapshot;
 pub mod spectrum;
 pub mod synth;
@@ -65,6 +67,10 @@ pub enum Command {
     /// A report strip on paper scale (ECG 25 mm/s 10 mm/mV on the 1/5 mm grid, EEG 30 mm/s
     /// 7 µV/mm) as SVG, PDF or PNG, with the viewer's filters and montage.
     Snapshot(snapshot::Args),
+    /// Validate EDF/EDF+/BDF/BDF+ files and trees against the specifications (and EDFlib's checks).
+    Check(check::Args),
+    /// Write a conformant copy of an EDF/BDF file where the repair is well defined; states every change.
+    Repair(repair::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -104,6 +110,8 @@ pub enum CliError {
     Viewer(#[from] crate::tui::TuiError),
     #[error(transparent)]
     Snapshot(#[from] crate::snapshot::SnapshotError),
+    #[error("{0}")]
+    Check(String),
 }
 
 impl CliError {
@@ -145,6 +153,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(a) => export::run(&a),
         Command::Calibrate(a) => calibrate::run(&a),
         Command::Snapshot(a) => snapshot::run(&a),
+        Command::Check(a) => check::run(&a),
+        Command::Repair(a) => repair::run(&a),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Format readers behind one entry point: `open` probes the content (not the extension),
 //! memory-maps the file read-only and returns a `Recording` without reading samples.
 
+pub mod check;
 pub mod edf;
 pub mod hdf5;
 pub mod mit;
