@@ -83,6 +83,7 @@ impl FormatHints {
         OpenOptions {
             dataset: self.dataset.clone(),
             rate_hz: self.rate,
+            annotator: None,
         }
     }
 }
