@@ -112,7 +112,7 @@ fn wfdb_records_match_wfdb_python() {
     }
     assert!(
         t.records >= 35,
-        "expected 40+ records with signals, compared {}",
+        "expected the 43 records with signals, compared {}",
         t.records
     );
     assert!(
