@@ -81,7 +81,7 @@ fn channel(h: &Header, i: usize, s: &SignalSpec, frames: u64) -> Channel {
         prefilter: String::new(),
         samples_per_record: spf,
         rate_hz: h.fs * spf as f64,
-        samples: frames * spf,
+        samples: frames.saturating_mul(spf),
     }
 }
 
@@ -117,6 +117,7 @@ pub(crate) fn single(
                 names.len() - 1
             }
         };
+        check_format(hea, s)?;
         let first = h.signals.iter().find(|o| o.file_name == s.file_name);
         if let Some(f) = first.filter(|f| f.fmt != s.fmt) {
             return Err(header_error(
@@ -130,7 +131,6 @@ pub(crate) fn single(
                 &s.fmt.to_string(),
             ));
         }
-        check_format(hea, s)?;
         let spf = u64::from(s.samps_per_frame);
         chans.push(Chan {
             file: fi,

@@ -42,7 +42,7 @@ pub fn open(hea: &Path, h: Header) -> Result<Recording, Error> {
     for (k, seg) in h.segments.iter().enumerate() {
         if seg.name == "~" {
             parts.push(gap(start, seg.len));
-            start += seg.len;
+            start = start.saturating_add(seg.len);
             continue;
         }
         let seg_hea = dir.join(format!("{}.hea", seg.name));
@@ -52,7 +52,7 @@ pub fn open(hea: &Path, h: Header) -> Result<Recording, Error> {
                 seg.name, seg.len
             ));
             parts.push(gap(start, seg.len));
-            start += seg.len;
+            start = start.saturating_add(seg.len);
             continue;
         }
         let sh = header::read(&seg_hea)?;
@@ -84,7 +84,7 @@ pub fn open(hea: &Path, h: Header) -> Result<Recording, Error> {
             source: Some(source),
             map,
         });
-        start += seg.len;
+        start = start.saturating_add(seg.len);
     }
     let signals = layout.unwrap_or_default();
     let spf = signals
@@ -148,7 +148,8 @@ impl MultiSource {
         let spf = self.spf[ch];
         let end = first + n as u64;
         for p in &self.parts {
-            let (a, b) = (p.start * spf, (p.start + p.frames) * spf);
+            let a = p.start.saturating_mul(spf);
+            let b = p.start.saturating_add(p.frames).saturating_mul(spf);
             let (lo, hi) = (a.max(first), b.min(end));
             if lo < hi {
                 f(p, lo - a, (lo - first) as usize..(hi - first) as usize);

@@ -166,14 +166,14 @@ impl WfdbSource {
         let n = out.len() as u64;
         let f0 = first / c.spf;
         let f1 = (first + n).div_ceil(c.spf);
-        let s0 = (f0 + c.skew).min(self.frames);
-        let s1 = (f1 + c.skew).min(self.frames);
+        let s0 = f0.saturating_add(c.skew).min(self.frames);
+        let s1 = f1.saturating_add(c.skew).min(self.frames);
         scratch.clear();
         scratch.resize(((s1 - s0) * file.frame_len) as usize, 0);
         file.decode(s0 * file.frame_len, scratch);
         for (i, o) in out.iter_mut().enumerate() {
             let idx = first + i as u64;
-            let stored = idx / c.spf + c.skew;
+            let stored = (idx / c.spf).saturating_add(c.skew);
             *o = if stored < s1 {
                 scratch[((stored - s0) * file.frame_len + c.slot + idx % c.spf) as usize]
             } else {
