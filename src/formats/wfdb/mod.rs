@@ -184,6 +184,7 @@ pub(crate) fn single(
         chans,
         frames,
         checksums,
+        sums: Default::default(),
     };
     Ok((source, frames))
 }

@@ -89,18 +89,6 @@ pub struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, v: i32) {
-        if self.n == 0 {
-            self.min = v;
-            self.max = v;
-        }
-        self.n += 1;
-        self.sum += i128::from(v);
-        self.sum_sq += i128::from(i64::from(v) * i64::from(v));
-        self.min = self.min.min(v);
-        self.max = self.max.max(v);
-    }
-
     fn merge(&mut self, o: &Sums) {
         if self.n == 0 {
             let stored = self.stored;
@@ -156,6 +144,8 @@ pub struct WfdbSource {
     pub frames: u64,
     /// Per channel: its label and the checksum its signal line states.
     pub checksums: Vec<(String, Option<i64>)>,
+    /// The one pass `all_stats` and `verify` share.
+    pub sums: std::sync::OnceLock<Vec<Sums>>,
 }
 
 impl WfdbSource {
@@ -171,14 +161,24 @@ impl WfdbSource {
         scratch.clear();
         scratch.resize(((s1 - s0) * file.frame_len) as usize, 0);
         file.decode(s0 * file.frame_len, scratch);
-        for (i, o) in out.iter_mut().enumerate() {
-            let idx = first + i as u64;
-            let stored = (idx / c.spf).saturating_add(c.skew);
-            *o = if stored < s1 {
-                scratch[((stored - s0) * file.frame_len + c.slot + idx % c.spf) as usize]
-            } else {
-                c.pad
-            };
+        if c.spf == 1 && file.frame_len == 1 {
+            let k = (s1 - s0) as usize;
+            out[..k].copy_from_slice(&scratch[..k]);
+            out[k..].fill(c.pad);
+            return;
+        }
+        let (len, base) = (file.frame_len as usize, c.slot as usize);
+        let (mut stored, mut j) = (s0, (first % c.spf) as usize);
+        let mut at = base + j;
+        for o in out.iter_mut() {
+            *o = if stored < s1 { scratch[at] } else { c.pad };
+            j += 1;
+            at += 1;
+            if j == c.spf as usize {
+                j = 0;
+                stored += 1;
+                at += len - c.spf as usize;
+            }
         }
     }
 
@@ -196,23 +196,51 @@ impl WfdbSource {
         file.decode(f0 * file.frame_len, &mut buf);
         let mut out = Vec::new();
         for (ch, c) in self.chans.iter().enumerate().filter(|(_, c)| c.file == fi) {
-            let mut s = Sums::default();
-            for (k, frame) in buf.chunks_exact(file.frame_len as usize).enumerate() {
-                let counted = f0 + k as u64 >= c.skew;
-                for &v in &frame[c.slot as usize..(c.slot + c.spf) as usize] {
-                    s.stored += i64::from(v);
-                    if counted && Some(v) != c.invalid {
-                        s.add(v);
-                    }
+            // Frames before the skew are stored but not part of the channel.
+            let from = c.skew.saturating_sub(f0).min(f1 - f0) as usize;
+            let len = file.frame_len as usize;
+            let mut s = Sums {
+                stored: slot_values(&buf, len, c, 0).map(i64::from).sum(),
+                ..Sums::default()
+            };
+            let (mut n, mut sum, mut sq, mut lo, mut hi) = (0u64, 0i64, 0i128, i32::MAX, i32::MIN);
+            let invalid = c.invalid.unwrap_or(i32::MAX);
+            let mut sq64 = 0i64;
+            for v in slot_values(&buf, len, c, from) {
+                if v == invalid && c.invalid.is_some() {
+                    continue;
                 }
+                n += 1;
+                sum += i64::from(v);
+                let q = i64::from(v) * i64::from(v);
+                // Values of up to 16 bits: 2^30 per square, so an i64 holds 2^33 of them.
+                if v.unsigned_abs() <= 1 << 16 {
+                    sq64 += q;
+                } else {
+                    sq += i128::from(q);
+                }
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+            if n > 0 {
+                s.n = n;
+                s.sum = i128::from(sum);
+                s.sum_sq = sq + i128::from(sq64);
+                s.min = lo;
+                s.max = hi;
             }
             out.push((ch, s));
         }
         out
     }
 
+    /// Exact sums of every channel (computed once).
+    pub fn sums(&self) -> &[Sums] {
+        self.sums.get_or_init(|| self.pass())
+    }
+
     /// Exact sums of every channel in one pass over each file, frame ranges in parallel.
-    pub fn sums(&self) -> Vec<Sums> {
+    fn pass(&self) -> Vec<Sums> {
         let mut total = vec![Sums::default(); self.chans.len()];
         for fi in 0..self.files.len() {
             let len = self.files[fi].frame_len.max(1);
@@ -268,7 +296,7 @@ impl SampleSource for WfdbSource {
     fn verify(&self) -> Vec<String> {
         let sums = self.sums();
         let mut notes = Vec::new();
-        for ((label, stated), s) in self.checksums.iter().zip(&sums) {
+        for ((label, stated), s) in self.checksums.iter().zip(sums) {
             if let Some((want, got)) = checksum_mismatch(*stated, s.stored) {
                 notes.push(format!(
                     "signal {label:?}: checksum mismatch: the header states {want}, the samples sum to {got} (mod 2^16)"
@@ -277,6 +305,19 @@ impl SampleSource for WfdbSource {
         }
         notes
     }
+}
+
+/// The values of channel `c` in `buf` (whole frames of `len` samples), from frame `from`.
+fn slot_values<'a>(
+    buf: &'a [i32],
+    len: usize,
+    c: &Chan,
+    from: usize,
+) -> impl Iterator<Item = i32> + 'a {
+    let (slot, spf) = (c.slot as usize, c.spf as usize);
+    buf.chunks_exact(len)
+        .skip(from)
+        .flat_map(move |f| f[slot..slot + spf].iter().copied())
 }
 
 /// The checksum a header states (16-bit, written signed or unsigned) against the one computed
