@@ -203,29 +203,14 @@ impl WfdbSource {
                 stored: slot_values(&buf, len, c, 0).map(i64::from).sum(),
                 ..Sums::default()
             };
-            let (mut n, mut sum, mut sq, mut lo, mut hi) = (0u64, 0i64, 0i128, i32::MAX, i32::MIN);
-            let invalid = c.invalid.unwrap_or(i32::MAX);
-            let mut sq64 = 0i64;
-            for v in slot_values(&buf, len, c, from) {
-                if v == invalid && c.invalid.is_some() {
-                    continue;
-                }
-                n += 1;
-                sum += i64::from(v);
-                let q = i64::from(v) * i64::from(v);
-                // Values of up to 16 bits: 2^30 per square, so an i64 holds 2^33 of them.
-                if v.unsigned_abs() <= 1 << 16 {
-                    sq64 += q;
-                } else {
-                    sq += i128::from(q);
-                }
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
+            let (n, sum, sq, lo, hi) = match c.invalid.filter(|&v| c.spf == 1 && v >= -(1 << 15)) {
+                Some(inv) => narrow_sums(&buf, len, c.slot as usize, from, inv),
+                None => wide_sums(&buf, len, c, from),
+            };
             if n > 0 {
                 s.n = n;
                 s.sum = i128::from(sum);
-                s.sum_sq = sq + i128::from(sq64);
+                s.sum_sq = sq;
                 s.min = lo;
                 s.max = hi;
             }
@@ -305,6 +290,45 @@ impl SampleSource for WfdbSource {
         }
         notes
     }
+}
+
+type Partial = (u64, i64, i128, i32, i32);
+
+/// Sums of a one-sample-per-frame channel of at most 16 bits, without a branch per sample:
+/// invalid samples (the format's most negative code) are counted, then taken out.
+fn narrow_sums(buf: &[i32], len: usize, slot: usize, from: usize, inv: i32) -> Partial {
+    let vals = buf.get(from * len + slot..).unwrap_or(&[]);
+    let (mut all, mut bad, mut s, mut q) = (0u64, 0u64, 0i64, 0i64);
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for &v in vals.iter().step_by(len) {
+        let is_bad = v == inv;
+        all += 1;
+        bad += u64::from(is_bad);
+        s += i64::from(v);
+        q += i64::from(v * v);
+        lo = lo.min(if is_bad { i32::MAX } else { v });
+        hi = hi.max(v);
+    }
+    let k = bad as i64;
+    let s = s - k * i64::from(inv);
+    let q = q - k * i64::from(inv) * i64::from(inv);
+    (all - bad, s, i128::from(q), lo, hi)
+}
+
+/// Sums of any channel (several samples per frame, or more than 16 bits).
+fn wide_sums(buf: &[i32], len: usize, c: &Chan, from: usize) -> Partial {
+    let (mut n, mut sum, mut sq, mut lo, mut hi) = (0u64, 0i64, 0i128, i32::MAX, i32::MIN);
+    for v in slot_values(buf, len, c, from) {
+        if Some(v) == c.invalid {
+            continue;
+        }
+        n += 1;
+        sum += i64::from(v);
+        sq += i128::from(i64::from(v) * i64::from(v));
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (n, sum, sq, lo, hi)
 }
 
 /// The values of channel `c` in `buf` (whole frames of `len` samples), from frame `from`.
