@@ -517,6 +517,7 @@ fn hdf5_corpus_matches_oracles() {
             let options = OpenOptions {
                 dataset: Some(ds.clone()),
                 rate_hz: Some(100.0),
+                ..Default::default()
             };
             match open_with_origins(path, &options) {
                 Ok((rec, origins)) => {
@@ -575,6 +576,7 @@ mod generated {
         let options = OpenOptions {
             dataset: dataset.map(str::to_string),
             rate_hz: rate,
+            ..Default::default()
         };
         open_with_origins(f.path(), &options).map(|(r, _)| r)
     }

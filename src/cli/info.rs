@@ -88,7 +88,9 @@ struct AnnotationJson<'a> {
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let rec = crate::formats::open_with(&args.file, &args.hints.options())?;
+    let mut rec = crate::formats::open_with(&args.file, &args.hints.options())?;
+    let checks = rec.verify();
+    rec.notes.extend(checks);
     let stats = if args.stats {
         Some(rec.all_stats()?)
     } else {

@@ -89,6 +89,7 @@ impl FormatHints {
         OpenOptions {
             dataset: self.dataset.clone(),
             rate_hz: self.rate,
+            annotator: None,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod edf;
 pub mod hdf5;
 pub mod mit;
+pub mod wfdb;
 
 use std::fs::File;
 use std::io::Read;
@@ -23,6 +24,8 @@ pub struct OpenOptions {
     pub dataset: Option<String>,
     /// HDF5: the sampling rate, when the file has no rate attribute.
     pub rate_hz: Option<f64>,
+    /// WFDB: the annotator (annotation file extension) whose file is the embedded annotations.
+    pub annotator: Option<String>,
 }
 
 /// The kinds of container `probe` recognises.
@@ -30,6 +33,7 @@ pub struct OpenOptions {
 pub enum Container {
     Edf,
     Hdf5,
+    Wfdb,
 }
 
 /// HDF5's superblock signature; it may sit at 0, 512, 1024, 2048... (after a user block, as in
@@ -38,6 +42,9 @@ pub const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 
 /// Identifies the container from the first bytes of the file.
 pub fn probe(path: &Path) -> Result<Container, Error> {
+    if !path.exists() && wfdb::locate(path).is_some() {
+        return Ok(Container::Wfdb);
+    }
     let mut head = [0u8; 8];
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
@@ -57,10 +64,13 @@ pub fn probe(path: &Path) -> Result<Container, Error> {
         }
         offset = if offset == 0 { 512 } else { offset * 2 };
     }
+    if wfdb::locate(path).is_some() {
+        return Ok(Container::Wfdb);
+    }
     Err(Error::UnknownFormat {
         path: path.to_path_buf(),
         detail: format!(
-            "the first bytes {} are neither an EDF/BDF version field nor an HDF5 signature",
+            "the first bytes {} are neither an EDF/BDF version field nor an HDF5 signature, and no WFDB header names the file",
             hex(&head[..n])
         ),
     })
@@ -95,11 +105,18 @@ pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Record
     match probe(path)? {
         Container::Edf => edf::open(path, map(path)?),
         Container::Hdf5 => hdf5::open(path, options),
+        Container::Wfdb => match wfdb::locate(path) {
+            Some(hea) => wfdb::open(&hea, options),
+            None => Err(Error::UnknownFormat {
+                path: path.to_path_buf(),
+                detail: "no WFDB header (.hea) names this file".into(),
+            }),
+        },
     }
 }
 
 /// Maps the file read-only. The recording is never written through this map.
-fn map(path: &Path) -> Result<memmap2::Mmap, Error> {
+pub(crate) fn map(path: &Path) -> Result<memmap2::Mmap, Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     // SAFETY: the map is read-only; sigmark never writes recordings. If another process
     // truncates the file while it is mapped, reads may fault; that is the documented risk of

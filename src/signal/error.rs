@@ -66,6 +66,15 @@ pub enum Error {
         count: u64,
         samples: u64,
     },
+
+    #[error("{}: line {line}, field '{field}': expected {expected}, found {found:?}", path.display())]
+    TextField {
+        path: PathBuf,
+        line: usize,
+        field: String,
+        expected: String,
+        found: String,
+    },
 }
 
 impl Error {

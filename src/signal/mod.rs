@@ -35,6 +35,8 @@ pub enum Format {
     Snirf,
     #[serde(rename = "EEGLAB")]
     Eeglab,
+    #[serde(rename = "WFDB")]
+    Wfdb,
 }
 
 impl Format {
@@ -50,6 +52,7 @@ impl Format {
             Format::Nwb => "NWB",
             Format::Snirf => "SNIRF",
             Format::Eeglab => "EEGLAB",
+            Format::Wfdb => "WFDB",
         }
     }
 
@@ -57,7 +60,7 @@ impl Format {
     pub fn is_edf_family(self) -> bool {
         !matches!(
             self,
-            Format::Hdf5 | Format::Nwb | Format::Snirf | Format::Eeglab
+            Format::Hdf5 | Format::Nwb | Format::Snirf | Format::Eeglab | Format::Wfdb
         )
     }
 }
@@ -168,6 +171,11 @@ pub trait SampleSource: Send + Sync {
     /// length 0 or growing): what was read is what it held when opened.
     fn open_for_writing(&self) -> bool {
         false
+    }
+
+    /// Checks that need a pass over the data (WFDB checksums): one note per problem found.
+    fn verify(&self) -> Vec<String> {
+        Vec::new()
     }
 }
 
@@ -343,5 +351,10 @@ impl Recording {
     /// allows it.
     pub fn all_stats(&self) -> Result<Vec<ChannelStats>, Error> {
         self.source.all_stats()
+    }
+
+    /// Notes from checks that read every sample (WFDB checksums); empty when all agree.
+    pub fn verify(&self) -> Vec<String> {
+        self.source.verify()
     }
 }
