@@ -374,17 +374,20 @@ fn entries_without_stored_words_write_back_equal() {
 }
 
 #[test]
-fn record_line_frequency() {
+fn record_frequency_comes_from_the_whole_header() {
     let dir = tempfile::tempdir().unwrap();
     for (text, want) in [
         (
-            "# c\n\n100 2 360 650000\n100.dat 212 200 11 1024 995 -22131 0 MLII\n",
+            "# c\n\n100 2 360 650000\n100.dat 212 200 11 1024 995 -22131 0 MLII\n\
+             100.dat 212 200 11 1024 995 -22131 0 V5\n",
             Some(360.0),
         ),
-        ("12726 2 250/24000 100\n", Some(250.0)),
-        ("mix 3 62.4725/999.56\n", Some(62.4725)),
-        ("rec 1\n", Some(250.0)),
-        ("rec/3 1 125 100\n", Some(125.0)),
+        ("12726 0 250/24000 100\n", Some(250.0)),
+        ("mix 0 62.4725/999.56\n", Some(62.4725)),
+        ("rec 0\n", Some(250.0)),
+        ("rec/1 1 125 100\nseg1 100\n", Some(125.0)),
+        // The record line promises two signal lines: the header is refused, with its line.
+        ("12726 2 250/24000 100\n", None),
         ("rec x 360\n", None),
         ("rec 1 fast\n", None),
         ("# only\n", None),

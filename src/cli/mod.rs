@@ -82,6 +82,10 @@ pub struct FormatHints {
     /// HDF5: sampling rate in Hz, when the file does not give one.
     #[arg(long, value_name = "HZ")]
     pub rate: Option<f64>,
+    /// WFDB: the annotator whose file (NAME.ANNOTATOR beside the header) gives the
+    /// recording's annotations (default: atr, when present).
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
 }
 
 impl FormatHints {
@@ -89,7 +93,7 @@ impl FormatHints {
         OpenOptions {
             dataset: self.dataset.clone(),
             rate_hz: self.rate,
-            annotator: None,
+            annotator: self.annotator.clone(),
         }
     }
 }

@@ -70,7 +70,11 @@ fn compare_atr_against_gqrs_prints_its_figures() {
 #[test]
 fn a_broken_annotation_file_is_refused_with_its_byte_offset() {
     let t = tempfile::tempdir().unwrap();
-    fs::write(t.path().join("r.hea"), "r 1 360 1000\n").unwrap();
+    fs::write(
+        t.path().join("r.hea"),
+        "r 1 360 1000\nr.dat 16 200 16 0 0 0 0 ECG\n",
+    )
+    .unwrap();
     // N at 5, then AUX of 9 bytes with only 2 present.
     fs::write(t.path().join("r.atr"), [5u8, 4, 9, 0xFC, b'(', b'N']).unwrap();
     fs::write(t.path().join("x.tsv"), "onset\tduration\tlabel\n1\t0\tN\n").unwrap();

@@ -4,11 +4,8 @@
 use std::path::Path;
 
 use super::codes::{self, NOISE, NOTE, RHYTHM};
-use super::{AnnotationFile, Entry, Error};
+use super::{AnnotationFile, Entry};
 use crate::signal::Annotation;
-
-/// The WFDB default sampling frequency when the record line gives none.
-pub const DEFAULT_FS: f64 = 250.0;
 
 /// The entries as sigmark annotations, seconds = sample / ticks, where ticks per second are
 /// the file's `## time resolution` when it has one, else `record_fs` (the frame rate).
@@ -87,56 +84,10 @@ fn is_metadata(file: &AnnotationFile, e: &Entry) -> bool {
             .any(|d| text.starts_with(&format!("{} {} {}", d.code, d.symbol, d.description)))
 }
 
-/// The frame rate on the record line of a WFDB header (`NAME[/NSEG] NSIG [FS[/COUNTER[(BASE)]]
-/// ...]`): comment and blank lines skipped; 250 when the line gives no frequency.
-pub fn record_frequency(hea_path: &Path) -> Result<f64, Error> {
-    let text = std::fs::read(hea_path).map_err(|source| Error::Io {
-        path: hea_path.to_path_buf(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&text);
-    let err = |line: usize, detail: String| Error::Header {
-        path: hea_path.to_path_buf(),
-        line,
-        detail,
-    };
-    for (k, line) in text.lines().enumerate() {
-        let l = line.trim();
-        if l.is_empty() || l.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = l.split_whitespace().collect();
-        let nsig = fields.get(1).ok_or_else(|| {
-            err(
-                k + 1,
-                format!("record line {l:?}: expected NAME NSIG [FS ...]"),
-            )
-        })?;
-        if nsig.parse::<u32>().is_err() {
-            return Err(err(
-                k + 1,
-                format!("number of signals {nsig:?}: expected a whole number"),
-            ));
-        }
-        let Some(fs) = fields.get(2) else {
-            return Ok(DEFAULT_FS);
-        };
-        let value = fs.split('/').next().unwrap_or_default();
-        return value
-            .parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && *f > 0.0)
-            .ok_or_else(|| {
-                err(
-                    k + 1,
-                    format!("sampling frequency {fs:?}: expected a number > 0 (FS[/COUNTER])"),
-                )
-            });
-    }
-    Err(err(
-        0,
-        "no record line (every line is blank or a comment)".into(),
-    ))
+/// The frame rate of a WFDB record, from its header (parsed whole by the WFDB reader, so a
+/// header the record cannot be opened with is refused here too, with its line and field).
+pub fn record_frequency(hea_path: &Path) -> Result<f64, crate::signal::Error> {
+    Ok(crate::formats::wfdb::header::read(hea_path)?.fs)
 }
 
 /// One of sigmark's events to write.

@@ -149,7 +149,7 @@ impl AnnotationFile {
     }
 }
 
-/// What can go wrong reading an annotation file or the record line of its header.
+/// What can go wrong reading an annotation file.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: {source}", path.display())]
@@ -162,12 +162,6 @@ pub enum Error {
     Format {
         path: PathBuf,
         offset: u64,
-        detail: String,
-    },
-    #[error("{}: line {line}: {detail}", path.display())]
-    Header {
-        path: PathBuf,
-        line: usize,
         detail: String,
     },
 }
@@ -185,13 +179,6 @@ impl From<Error> for crate::signal::Error {
                 field: "annotation word".into(),
                 offset,
                 expected: "a valid MIT annotation word".into(),
-                found: detail,
-            },
-            Error::Header { path, line, detail } => crate::signal::Error::HeaderField {
-                path,
-                field: format!("record line (line {line})"),
-                offset: 0,
-                expected: "NAME NSIG FS ...".into(),
                 found: detail,
             },
         }

@@ -1,6 +1,7 @@
 //! WFDB records (PhysioNet): a `.hea` header and its signal files, opened by record name or by
 //! any of their files; single- and multi-segment records.
 
+pub mod annots;
 pub mod flac;
 pub mod fmt;
 pub mod header;
@@ -21,14 +22,19 @@ use source::{Chan, Data, SignalFile, WfdbSource};
 pub const MAX_DECODED: u64 = 1 << 28;
 
 /// Opens the record whose header is `hea` (found by `locate`).
-pub fn open(hea: &Path, _options: &OpenOptions) -> Result<Recording, Error> {
+/// The annotator's file beside it (`options.annotator`, else `atr`) gives the annotations.
+pub fn open(hea: &Path, options: &OpenOptions) -> Result<Recording, Error> {
     let h = header::read(hea)?;
-    if h.n_seg.is_some() {
-        return segments::open(hea, h);
-    }
-    let mut notes = Vec::new();
-    let source = single(hea, &h, &mut notes)?;
-    Ok(recording(hea, &h, Box::new(source.0), source.1, notes))
+    let files: Vec<String> = h.signals.iter().map(|s| s.file_name.clone()).collect();
+    let mut rec = if h.n_seg.is_some() {
+        segments::open(hea, h)?
+    } else {
+        let mut notes = Vec::new();
+        let source = single(hea, &h, &mut notes)?;
+        recording(hea, &h, Box::new(source.0), source.1, notes)
+    };
+    annots::attach(&mut rec, hea, &files, options.annotator.as_deref())?;
+    Ok(rec)
 }
 
 /// The recording around a source of `frames` frames.
