@@ -256,7 +256,7 @@ pub fn mit_header(path: &Path) -> Option<PathBuf> {
 /// rhythm changes as intervals to the next change (the last to the last annotation).
 fn read_mit(path: &Path, hea: &Path) -> Result<Table, CompareError> {
     use crate::formats::mit;
-    let fs = mit::record_frequency(hea).map_err(|e| CompareError::Recording(e.into()))?;
+    let fs = mit::record_frequency(hea).map_err(CompareError::Recording)?;
     let file = mit::read_file(path).map_err(|e| CompareError::Recording(e.into()))?;
     let ticks = file.fs.unwrap_or(fs);
     let end_s = file.entries.iter().map(|e| e.sample).max().unwrap_or(0) as f64 / ticks;
