@@ -1,6 +1,7 @@
 //! `sigmark check` on WFDB headers: every `.hea` of the corpus against its oracle (missing
 //! files, sig_len, checksums with --data), and small broken records made from mitdb 100.
 
+mod common;
 #[path = "common/check.rs"]
 mod helpers;
 
@@ -236,4 +237,42 @@ fn no_sig_len_warns_that_the_length_is_counted_from_the_file() {
     assert!(r.findings.iter().any(|f| f.field == "sig_len"
         && f.line == Some(1)
         && f.message.contains("counted from the signal file size")));
+}
+
+#[test]
+fn the_cli_checks_headers_in_a_tree_naming_lines_and_exits_1_on_errors() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let text = HEA_100.replace(
+        "100.dat 212 200 11 1024 1011",
+        "101.dat 212 200 11 1024 1011",
+    );
+    let Some(hea) = record_100(tmp.path(), &text, None) else {
+        return;
+    };
+    let dir = tmp.path().to_str().expect("utf-8 path");
+    let (code, out, err) = common::cli::sigmark(&["check", dir]).parts();
+    println!("exit {code}\n{out}{err}");
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!("{}: errors (WFDB)\n", hea.display())),
+        "{out}"
+    );
+    assert!(out.contains("error   line       3  file 101.dat:"), "{out}");
+    assert!(
+        !out.contains("EDFlib"),
+        "no EDFlib verdict on a WFDB header: {out}"
+    );
+    assert!(
+        out.contains(
+            "1 files: 0 conformant, 0 warnings only, 1 with errors (1 other files skipped)"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = common::cli::sigmark(&["check", "--json", dir]).parts();
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&out).expect("check --json prints JSON");
+    let f = &json["files"][0];
+    println!("{f}");
+    assert_eq!(f["format"], "WFDB");
+    assert_eq!(f["findings"][0]["line"], 3);
 }
