@@ -1,5 +1,6 @@
 //! `sigmark check` on WFDB headers: every `.hea` of the corpus against its oracle (missing
-//! files, sig_len, checksums with --data), and small broken records made from mitdb 100.
+//! files, sig_len, checksums with --data), small broken records made from mitdb 100, and a
+//! proptest over 10,000 mutated headers and signal file lengths (check with data).
 
 mod common;
 #[path = "common/check.rs"]
@@ -275,4 +276,64 @@ fn the_cli_checks_headers_in_a_tree_naming_lines_and_exits_1_on_errors() {
     println!("{f}");
     assert_eq!(f["format"], "WFDB");
     assert_eq!(f["findings"][0]["line"], 3);
+}
+
+/// A small record (40 frames of two format-16 signals, checksums right) to mutate.
+const SMALL: &str = "m 2 250 40 10:20:30 01/02/2003\nm.dat 16 200(3)/mV 16 0 5 -76 0 A\nm.dat 16 100 12 0 -5 76 0 B\n# comment\n";
+
+fn mutated(text: &str, muts: &[(usize, u8, u8)]) -> String {
+    let pieces = [
+        " ",
+        "\n",
+        "x",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "#",
+        "~",
+        ":",
+        "(",
+        "/",
+        "e9",
+        "212",
+        "+",
+        ".5",
+        "\t",
+        "\u{00e9}",
+    ];
+    let mut b = text.as_bytes().to_vec();
+    for &(at, kind, what) in muts {
+        let at = at % (b.len() + 1);
+        let piece = pieces[what as usize % pieces.len()].as_bytes();
+        match kind % 3 {
+            0 => drop(b.splice(at..at, piece.iter().copied())),
+            1 if at < b.len() => drop(b.remove(at)),
+            _ => {
+                let end = (at + piece.len()).min(b.len());
+                drop(b.splice(at..end, piece.iter().copied()));
+            }
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+
+    /// Check (header and data) never panics on a mutated header, and every finding names a
+    /// line of the file.
+    #[test]
+    fn check_survives_mutated_headers(muts in proptest::collection::vec((0usize..200, 0u8..3, 0u8..32), 1..6), dat_len in 0usize..200) {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let data: Vec<u8> = (0..160u8).collect();
+        std::fs::write(tmp.path().join("m.dat"), &data[..dat_len.min(160)]).expect("write m.dat");
+        let text = mutated(SMALL, &muts);
+        let hea = tmp.path().join("m.hea");
+        std::fs::write(&hea, &text).expect("write m.hea");
+        let r = check(&hea, true);
+        let lines = text.lines().count().max(1) as u64 + 1;
+        for f in &r.findings {
+            proptest::prop_assert!(f.line.is_some_and(|l| l >= 1 && l <= lines), "{f:?} in {text:?}");
+        }
+    }
 }
