@@ -60,6 +60,26 @@ fn oracle_checksum_mismatches(o: &Value) -> BTreeSet<String> {
     out
 }
 
+/// Signals (without skew) whose header initial value is not their first stored sample.
+fn oracle_init_mismatches(o: &Value) -> BTreeSet<String> {
+    let empty = Vec::new();
+    let hs = o["header"]["signals"].as_array().unwrap_or(&empty);
+    let ss = o["signals"].as_array().unwrap_or(&empty);
+    let skewed = |h: &Value| h["skew"].as_i64().unwrap_or(0) != 0;
+    let mut out = BTreeSet::new();
+    for (h, s) in hs.iter().zip(ss).filter(|(h, _)| !skewed(h)) {
+        if let (Some(want), Some(got)) = (
+            h["init_value"].as_i64(),
+            s["init_value_first_sample"].as_i64(),
+        ) {
+            if want != got {
+                out.insert(s["sig_name"].as_str().unwrap_or("?").to_string());
+            }
+        }
+    }
+    out
+}
+
 /// What the oracle leads one to expect: (signal files missing, segment headers missing,
 /// sig_len absent).
 fn expected(o: Option<&Value>) -> (usize, usize, bool) {
@@ -73,6 +93,15 @@ fn expected(o: Option<&Value>) -> (usize, usize, bool) {
     let segs = missing.iter().filter(|m| m.ends_with(".hea")).count();
     let no_len = o["header"]["sig_len"].is_null() && o["header"].get("n_seg").is_none();
     (missing.len() - segs, segs, no_len)
+}
+
+/// The signal names of the `field` findings (`signal "NAME": ...`).
+fn named(r: &Report, field: &str) -> BTreeSet<String> {
+    r.findings
+        .iter()
+        .filter(|f| f.field == field)
+        .map(|f| f.message.split('"').nth(1).unwrap_or("?").to_string())
+        .collect()
 }
 
 fn count(r: &Report, sev: Severity, rule_word: &str) -> usize {
@@ -89,7 +118,8 @@ fn every_corpus_header_is_checked_as_its_oracle_leads_one_to_expect() {
     };
     let heas = helpers::files_under(&dir.join("wfdb"), &[".hea"]);
     assert!(heas.len() >= 46, "only {} headers found", heas.len());
-    let (mut compared, mut checksum_records, mut wrong) = (0, 0, Vec::new());
+    let (mut compared, mut checksum_records, mut init_records) = (0, 0, 0);
+    let mut wrong = Vec::new();
     for hea in &heas {
         let o = oracle(hea);
         let (files, segs, no_len) = expected(o.as_ref());
@@ -104,15 +134,13 @@ fn every_corpus_header_is_checked_as_its_oracle_leads_one_to_expect() {
             .as_ref()
             .map(oracle_checksum_mismatches)
             .unwrap_or_default();
-        let got_sums: BTreeSet<String> = full
-            .findings
-            .iter()
-            .filter(|f| f.field == "checksum")
-            .map(|f| f.message.split('"').nth(1).unwrap_or("?").to_string())
-            .collect();
-        let clean = files == 0 && segs == 0 && !no_len && want_sums.is_empty();
+        let got_sums = named(&full, "checksum");
+        let want_inits = o.as_ref().map(oracle_init_mismatches).unwrap_or_default();
+        let got_inits = named(&full, "initial value");
+        let clean =
+            files == 0 && segs == 0 && !no_len && want_sums.is_empty() && want_inits.is_empty();
         println!(
-            "{}: missing files {}/{files}, missing segment headers {}/{segs}, no sig_len {}/{no_len}, checksum mismatches {got_sums:?}/{want_sums:?}, status {:?}",
+            "{}: missing files {}/{files}, missing segment headers {}/{segs}, no sig_len {}/{no_len}, checksum mismatches {got_sums:?}/{want_sums:?}, initial values {got_inits:?}/{want_inits:?}, status {:?}",
             hea.strip_prefix(&dir).unwrap_or(hea).display(),
             got.0,
             got.1,
@@ -121,15 +149,21 @@ fn every_corpus_header_is_checked_as_its_oracle_leads_one_to_expect() {
         );
         compared += 1;
         checksum_records += usize::from(!want_sums.is_empty());
+        init_records += usize::from(!want_inits.is_empty());
         if got != (files, segs, no_len)
             || got_sums != want_sums
+            || got_inits != want_inits
             || (clean && full.status() != Status::Conformant)
         {
             wrong.push((hea.clone(), summary(&full)));
         }
     }
     println!(
-        "{compared} headers compared ({checksum_records} with checksum mismatches in the oracle)"
+        "{compared} headers compared ({checksum_records} with checksum mismatches, {init_records} with initial values other than the first sample in the oracle)"
+    );
+    assert!(
+        init_records >= 3,
+        "the test01_00s variants and mixedsignals"
     );
     assert!(wrong.is_empty(), "disagreements: {wrong:#?}");
 }

@@ -1,7 +1,8 @@
 //! `sigmark check` for WFDB headers (`.hea`): the header parser's errors (line, field, what was
 //! expected), signal files named but missing or shorter than `sig_len` says, `sig_len` absent,
 //! formats sigmark does not read, segment headers of a multi-segment record that are missing,
-//! and, with `--data`, checksum mismatches (a pass over the samples, `Recording::verify`).
+//! and, with `--data`, checksum mismatches (a pass over the samples, `Recording::verify`) and
+//! initial values other than the first sample (signals without skew).
 //! Findings carry the line (from 1) and the byte offset of that line in the `.hea` file.
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub const R_FORMAT: &str =
     "WFDB signal(5): formats 8, 16, 24, 32, 61, 80, 160, 212, 310, 311 (FLAC: 508, 516, 524)";
 pub const R_CHECKSUM: &str =
     "WFDB header(5): checksum, the sum of the signal's stored samples mod 2^16";
+pub const R_INIT: &str = "WFDB header(5): initial value, the signal's first sample";
 pub const R_SEGMENT: &str =
     "WFDB header(5): each segment of a multi-segment record is a record whose header lies beside the master header";
 
@@ -272,6 +274,29 @@ impl Checker<'_> {
                 })
                 .map_or(self.lines.record_line, |s| s.line);
             self.push(Severity::Warning, line, "checksum", R_CHECKSUM, note);
+        }
+        self.init_values(h, &rec);
+    }
+
+    /// Initial values the first stored sample contradicts. A skewed signal's channel starts
+    /// `skew` frames into the file (as wfdb-python reads it), so its first stored sample is not
+    /// at hand: it is left out.
+    fn init_values(&mut self, h: &Header, rec: &crate::signal::Recording) {
+        if rec.channels.len() != h.signals.len() {
+            return;
+        }
+        for (i, s) in h.signals.iter().enumerate() {
+            let Some(want) = s.init_value.filter(|_| s.skew.unwrap_or(0) == 0) else {
+                continue;
+            };
+            let first = rec.read_digital(i, 0, 1).ok().flatten();
+            if let Some(got) = first.and_then(|v| v.first().copied()) {
+                if i64::from(got) != want {
+                    let name = s.sig_name.clone().unwrap_or_else(|| format!("signal {i}"));
+                    let msg = format!("signal {name:?}: the header states initial value {want}, the first sample is {got}");
+                    self.push(Severity::Warning, s.line, "initial value", R_INIT, msg);
+                }
+            }
         }
     }
 }
