@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Throughput of `sigmark check` (header-only) on a tree of 10,000 EDF/BDF headers, and of
-# pyedflib opening the same files in a loop, in the same run.
+# pyedflib opening the same files in a loop, in the same run; then on a tree of 10,000 WFDB
+# headers (`.hea`, copies of the corpus's top-level ones, the signal files they name linked
+# beside them; the corpus's own missing files stay missing).
 #
 #   scripts/bench_check.sh [N]     (default N = 10000; needs target/release/sigmark,
 #                                   SIGMARK_CORPUS and, for the peer, SIGMARK_PYTHON)
@@ -71,3 +73,33 @@ PYEOF
 else
   echo "pyedflib not available in $PY: peer skipped"
 fi
+
+# WFDB: N headers copied from the corpus (records renamed so every header is its own record).
+WTREE=$(mktemp -d /tmp/bench_check_wfdb.XXXXXX)
+trap 'rm -rf "$TREE" "$WTREE"' EXIT
+"$PY" - "$CORPUS" "$WTREE" "$N" <<'PYEOF'
+import glob, os, shutil, sys
+corpus, tree, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+heas = sorted(glob.glob(f"{corpus}/wfdb/*.hea"))
+for i in range(n):
+    src = heas[i % len(heas)]
+    d = os.path.join(tree, f"d{i // 100:03d}")
+    os.makedirs(d, exist_ok=True)
+    shutil.copyfile(src, os.path.join(d, f"{i:05d}_{os.path.basename(src)}"))
+# the signal files, linked once per directory where the headers look for them
+for d in sorted(glob.glob(f"{tree}/d*")):
+    for src in heas:
+        for line in open(src, encoding="latin-1").read().splitlines()[1:]:
+            f = line.split(" ")[0] if line and not line.startswith("#") else ""
+            p = os.path.join(os.path.dirname(src), f)
+            if f and f != "~" and os.path.isfile(p) and not os.path.lexists(os.path.join(d, f)):
+                os.symlink(os.path.abspath(p), os.path.join(d, f))
+print(f"wfdb tree: {n} headers from {len(heas)} corpus headers in {tree}")
+PYEOF
+du -sh "$WTREE" | cut -f1 | sed 's/^/wfdb tree size: /'
+start=$(date +%s.%N)
+"$BIN" check "$WTREE" > "$WTREE.out" || true
+end=$(date +%s.%N)
+tail -1 "$WTREE.out"
+rm -f "$WTREE.out"
+echo "sigmark check (WFDB headers): $(echo "$end - $start" | bc) s for $N .hea files"

@@ -79,6 +79,41 @@ fn minus_one_records_is_counted_from_the_size_and_a_partial_record_dropped() {
 }
 
 #[test]
+fn more_records_than_declared_warn_open_for_writing_and_repair_refuses() {
+    let full = edf_plus();
+    let hdr = 1024; // 3 signals (2 + annotations)
+    let rec = (full.len() - hdr) / 3;
+    let grown = [full.clone(), full[hdr..hdr + rec].to_vec()].concat();
+    let r = check(&grown);
+    let at = (hdr + 3 * rec) as u64;
+    assert!(has(&r, Severity::Warning, at, "looks open for writing"));
+    let errors: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "errors on a grown file: {errors:?}");
+    // EDFlib 1.17 only refuses a file shorter than declared: it reads the 3 declared records.
+    assert_eq!(r.edflib_refuses, None);
+    let refused =
+        plan(&grown, grown.len() as u64, Some(&grown)).expect_err("more records than declared");
+    println!("refused: {refused}");
+    assert!(refused.to_string().contains("cannot be told apart"));
+}
+
+#[test]
+fn minus_one_without_a_complete_record_is_an_error_and_not_repaired() {
+    let full = edf_plus();
+    let mut b = helpers::patched(&full[..1024], 236, b"-1      ");
+    b.extend_from_slice(&[7u8; 5]);
+    let r = check(&b);
+    assert!(has(&r, Severity::Error, 236, "0 complete record(s)"));
+    let refused = plan(&b, b.len() as u64, Some(&b)).expect_err("nothing to count");
+    println!("refused: {refused}");
+    assert!(refused.to_string().contains("not one complete"));
+}
+
+#[test]
 fn truncation_is_an_error_and_its_repair_depends_on_where_the_cut_is() {
     let full = edf_plus();
     let hdr = 1024; // 3 signals (2 + annotations)
@@ -103,10 +138,6 @@ fn truncation_is_an_error_and_its_repair_depends_on_where_the_cut_is() {
     .expect("whole records only");
     println!("{:#?}", p.changes);
     assert_eq!(p.changes[0].new.trim_end(), "2");
-    let more = [full.clone(), full[hdr..hdr + rec].to_vec()].concat();
-    let refused =
-        plan(&more, more.len() as u64, Some(&more)).expect_err("more records than declared");
-    println!("refused: {refused}");
 }
 
 #[test]

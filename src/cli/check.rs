@@ -1,4 +1,5 @@
-//! `sigmark check PATH... [--json] [--data]`: EDF/EDF+/BDF/BDF+ conformance of files and trees.
+//! `sigmark check PATH... [--json] [--data]`: EDF/EDF+/BDF/BDF+ conformance of files and trees,
+//! and WFDB headers (`.hea`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,20 +7,22 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::CliError;
-use crate::formats::check::file::check_file;
+use crate::formats::check::file::check_path;
 use crate::formats::check::{Report, Severity, Status, Tally};
 use crate::text::sanitize;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files and directories (walked recursively; files that are not EDF/BDF are skipped).
+    /// Files and directories (walked recursively; files that are neither EDF/BDF nor WFDB
+    /// headers (`.hea`) are skipped).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
     /// Also read the data records: TAL syntax and time keeping of the annotation signals, and
-    /// the TAL checks EDFlib makes when it opens a file (slower: reads every record).
+    /// the TAL checks EDFlib makes when it opens a file; WFDB: the checksums of the signals
+    /// (slower: reads every record).
     #[arg(long)]
     pub data: bool,
 }
@@ -35,7 +38,7 @@ struct FileJson<'a> {
 #[derive(Serialize)]
 struct Output<'a> {
     files: Vec<FileJson<'a>>,
-    /// Files in the given directories that are not EDF/BDF.
+    /// Files in the given directories that are neither EDF/BDF nor WFDB headers.
     skipped: usize,
     /// Files that could not be read: (path, error).
     unreadable: Vec<(String, String)>,
@@ -52,7 +55,7 @@ pub fn run(a: &Args) -> Result<(), CliError> {
     let checked: Vec<_> = files
         .into_par_iter()
         .map(|(path, explicit)| {
-            let r = check_file(&path, a.data);
+            let r = check_path(&path, a.data);
             (path, explicit, r)
         })
         .collect();
@@ -159,6 +162,7 @@ fn print_report(out: &mut impl Write, path: &Path, r: &Report) -> std::io::Resul
         Status::Errors => "errors",
     };
     let edflib = match &r.edflib_refuses {
+        _ if r.format == "WFDB" => String::new(),
         Some(why) => format!("; EDFlib refuses it: {}", sanitize(why)),
         None if r.data_checked => "; EDFlib opens it".to_string(),
         None => "; EDFlib accepts its header".to_string(),
@@ -174,10 +178,13 @@ fn print_report(out: &mut impl Write, path: &Path, r: &Report) -> std::io::Resul
             Severity::Error => "error  ",
             Severity::Warning => "warning",
         };
+        let at = match f.line {
+            Some(n) => format!("line {n:>7}"),
+            None => format!("byte {:>7}", f.offset),
+        };
         writeln!(
             out,
-            "  {sev} byte {:>7}  {}: {}  [{}]",
-            f.offset,
+            "  {sev} {at}  {}: {}  [{}]",
             sanitize(&f.field),
             sanitize(&f.message),
             f.rule

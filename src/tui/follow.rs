@@ -170,14 +170,35 @@ fn stamps(rec: &Recording) -> Vec<Option<Stamp>> {
     files(rec).iter().map(|p| Stamp::of(p)).collect()
 }
 
-/// The recording's path and, when another, the file its samples come from (a WFDB `.dat`).
+/// The recording's path and, when another, the file its samples come from; for a WFDB record
+/// also the signal files its header names (they grow while the `.hea` stays as it is).
 fn files(rec: &Recording) -> Vec<PathBuf> {
     let mut v = vec![rec.path.clone()];
     let samples = rec.source.path();
     if samples != rec.path {
         v.push(samples.to_path_buf());
     }
+    if rec.format == crate::signal::Format::Wfdb {
+        v.extend(wfdb_signal_files(&rec.path));
+    }
     v
+}
+
+/// The signal files a single-segment WFDB header names, as it reads now (none when it cannot
+/// be read: the `.hea` stamp then tells the change).
+fn wfdb_signal_files(hea: &Path) -> Vec<PathBuf> {
+    use crate::formats::wfdb::header;
+    let Ok(h) = header::read(hea) else {
+        return Vec::new();
+    };
+    let dir = header::dir_of(hea);
+    let mut names: Vec<&str> = Vec::new();
+    for s in h.signals.iter().filter(|s| s.file_name != "~") {
+        if !names.contains(&s.file_name.as_str()) {
+            names.push(&s.file_name);
+        }
+    }
+    names.into_iter().map(|n| dir.join(n)).collect()
 }
 
 /// Looks at the file now; when it changed, reads it again and swaps the recording if it grew.

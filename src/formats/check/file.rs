@@ -7,6 +7,15 @@ use std::path::Path;
 use super::{check_edf, header_len, Report};
 use crate::formats::Error;
 
+/// Checks `path`: a WFDB header by its `.hea` extension, else an EDF/BDF file; `Ok(None)` when
+/// it is neither.
+pub fn check_path(path: &Path, with_data: bool) -> Result<Option<Report>, Error> {
+    if super::wfdb::is_hea(path) {
+        return super::wfdb::check_hea(path, with_data).map(Some);
+    }
+    check_file(path, with_data)
+}
+
 /// Checks `path`; `Ok(None)` when its first bytes are not an EDF/BDF version field.
 pub fn check_file(path: &Path, with_data: bool) -> Result<Option<Report>, Error> {
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;

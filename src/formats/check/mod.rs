@@ -19,6 +19,7 @@ pub mod spec;
 pub mod spec_plus;
 pub mod spec_records;
 pub mod talcheck;
+pub mod wfdb;
 
 use serde::Serialize;
 
@@ -52,7 +53,7 @@ pub struct Finding {
 /// What one file's check found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// `EDF`, `EDF+C`, `EDF+D`, `BDF`, `BDF+C`, `BDF+D`, or `unknown`.
+    /// `EDF`, `EDF+C`, `EDF+D`, `BDF`, `BDF+C`, `BDF+D`, `WFDB`, or `unknown`.
     pub format: String,
     pub findings: Vec<Finding>,
     /// Why EDFlib (1.17, as in pyedflib 0.1.42) refuses the file; `None` when it opens it.

@@ -326,6 +326,10 @@ fn records(e: &mut Editor, p: &Parsed, file_len: u64) -> Result<u64, RepairError
         e.set(f.1, pad(&s, 8), f.0, why);
         Ok(())
     };
+    if declared == -1 && whole == 0 {
+        let why = format!("-1 (file was being written) and not one complete {rec}-byte record in the file: a count of 0 is not a file");
+        return Err(refuse(f.1, f.0, why));
+    }
     if declared == -1 {
         set_count(
             e,
@@ -340,7 +344,7 @@ fn records(e: &mut Editor, p: &Parsed, file_len: u64) -> Result<u64, RepairError
     let declared =
         u64::try_from(declared).map_err(|_| refuse(f.1, f.0, format!("{declared} records")))?;
     if whole > declared {
-        return Err(refuse(f.1, f.0, format!("the file holds {whole} complete records, {} more than the {declared} declared: appended data or a count never updated cannot be told apart", whole - declared)));
+        return Err(refuse(f.1, f.0, format!("the file holds {whole} complete records, {} more than the {declared} declared: it looks open for writing (sigmark reads them all), but records appended by a writer and a count never updated cannot be told apart from bytes that do not belong", whole - declared)));
     }
     if whole < declared && partial > 0 {
         return Err(refuse(f.1, f.0, format!("the header declares {declared} records; the file holds {whole} complete ones and {partial} bytes of another: it was cut inside a record and the count does not say what is missing")));

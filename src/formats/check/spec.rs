@@ -103,70 +103,12 @@ impl Out<'_> {
 /// Checks the header; returns what it declares, or `None` when it is not an EDF/BDF header.
 pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> Option<Parsed> {
     let mut out = Out(findings);
-    if head.len() < 256 {
-        out.push(
-            Severity::Error,
-            0,
-            "header",
-            R_VERSION,
-            format!(
-                "the file holds {} bytes; an EDF/BDF header is at least 256",
-                head.len()
-            ),
-        );
-        return None;
-    }
-    let bdf = head[0] == 0xFF;
-    let version = l::fixed(head, l::VERSION);
-    if bdf {
-        if &version[1..] != b"BIOSEMI" {
-            out.push(
-                Severity::Error,
-                1,
-                l::VERSION.0,
-                R_VERSION,
-                format!(
-                    "BDF version {:?}, expected \"BIOSEMI\" after byte 255",
-                    l::latin1(&version[1..])
-                ),
-            );
-        }
-    } else if version != b"0       " {
-        out.push(
-            Severity::Error,
-            0,
-            l::VERSION.0,
-            R_VERSION,
-            format!(
-                "version {:?} is neither EDF \"0\" nor BDF",
-                l::latin1(version)
-            ),
-        );
-        return None;
-    }
+    let bdf = version(&mut out, head)?;
     for f in [l::PATIENT, l::RECORDING] {
         text_field(&mut out, l::fixed(head, f), f.1, f.0);
     }
     date_time(&mut out, head);
-    let ns = int_field(&mut out, head, l::SIGNALS).unwrap_or(-1);
-    if ns < 1 || ns as usize > l::MAX_SIGNALS {
-        let msg = format!("{ns}: expected 1 to {} signals", l::MAX_SIGNALS);
-        out.push(Severity::Error, l::SIGNALS.1, l::SIGNALS.0, R_NS, msg);
-        return None;
-    }
-    let ns = usize::try_from(ns).unwrap_or(0);
-    let header_len = 256 * (ns as u64 + 1);
-    if let Some(n) = int_field(&mut out, head, l::HEADER_BYTES) {
-        if n != header_len as i64 {
-            out.push(
-                Severity::Error,
-                l::HEADER_BYTES.1,
-                l::HEADER_BYTES.0,
-                R_HDRLEN,
-                format!("{n}, but {ns} signals make a header of {header_len} bytes"),
-            );
-        }
-    }
+    let (ns, header_len) = signal_count(&mut out, head)?;
     let reserved = l::latin1(l::fixed(head, l::RESERVED));
     let (plus, discontinuous) = reserved_kind(&reserved, bdf);
     text_field(
@@ -176,29 +118,8 @@ pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> 
         l::RESERVED.0,
     );
     let records = int_field(&mut out, head, l::RECORDS);
-    let duration_s = num_field(&mut out, head, l::DURATION, Shape::Decimal);
-    if duration_s.is_some_and(|d| d < 0.0) {
-        out.push(
-            Severity::Error,
-            l::DURATION.1,
-            l::DURATION.0,
-            R_DURATION,
-            "negative record duration".into(),
-        );
-    }
-    if (head.len() as u64) < header_len {
-        out.push(
-            Severity::Error,
-            head.len(),
-            "signal headers",
-            R_HDRLEN,
-            format!(
-                "{ns} signals need a {header_len}-byte header; the file ends at byte {}",
-                head.len()
-            ),
-        );
-        return None;
-    }
+    let duration_s = duration(&mut out, head);
+    header_complete(&mut out, head, ns, header_len)?;
     let mut p = Parsed {
         bdf,
         plus,
@@ -215,11 +136,110 @@ pub fn check_header(head: &[u8], file_len: u64, findings: &mut Vec<Finding>) -> 
     if plus {
         super::spec_plus::subfields(&mut out, head);
     }
-    if duration_s == Some(0.0) && p.annotation.len() < ns {
-        out.push(if plus { Severity::Warning } else { Severity::Error }, l::DURATION.1, l::DURATION.0, R_DURATION0, format!("record duration 0 with {} signal(s) other than annotations: their sampling rate is undefined{}", ns - p.annotation.len(), if plus { "" } else { " (a plain EDF has no record onsets to place them)" }));
-    }
+    zero_duration(&mut out, &p);
     super::spec_records::size(&mut out, &p, file_len);
     Some(p)
+}
+
+/// The version field: `Some(bdf)`, or `None` when the file is neither EDF nor BDF (or shorter
+/// than a header).
+fn version(out: &mut Out, head: &[u8]) -> Option<bool> {
+    if head.len() < 256 {
+        let msg = format!(
+            "the file holds {} bytes; an EDF/BDF header is at least 256",
+            head.len()
+        );
+        out.push(Severity::Error, 0, "header", R_VERSION, msg);
+        return None;
+    }
+    let bdf = head[0] == 0xFF;
+    let version = l::fixed(head, l::VERSION);
+    if bdf {
+        if &version[1..] != b"BIOSEMI" {
+            let msg = format!(
+                "BDF version {:?}, expected \"BIOSEMI\" after byte 255",
+                l::latin1(&version[1..])
+            );
+            out.push(Severity::Error, 1, l::VERSION.0, R_VERSION, msg);
+        }
+    } else if version != b"0       " {
+        let msg = format!(
+            "version {:?} is neither EDF \"0\" nor BDF",
+            l::latin1(version)
+        );
+        out.push(Severity::Error, 0, l::VERSION.0, R_VERSION, msg);
+        return None;
+    }
+    Some(bdf)
+}
+
+/// The number of signals and the header length it makes (checked against the declared one);
+/// `None` when the count is not a usable number.
+fn signal_count(out: &mut Out, head: &[u8]) -> Option<(usize, u64)> {
+    let ns = int_field(out, head, l::SIGNALS).unwrap_or(-1);
+    if ns < 1 || ns as usize > l::MAX_SIGNALS {
+        let msg = format!("{ns}: expected 1 to {} signals", l::MAX_SIGNALS);
+        out.push(Severity::Error, l::SIGNALS.1, l::SIGNALS.0, R_NS, msg);
+        return None;
+    }
+    let ns = usize::try_from(ns).unwrap_or(0);
+    let header_len = 256 * (ns as u64 + 1);
+    if let Some(n) = int_field(out, head, l::HEADER_BYTES) {
+        if n != header_len as i64 {
+            let msg = format!("{n}, but {ns} signals make a header of {header_len} bytes");
+            let (field, at) = (l::HEADER_BYTES.0, l::HEADER_BYTES.1);
+            out.push(Severity::Error, at, field, R_HDRLEN, msg);
+        }
+    }
+    Some((ns, header_len))
+}
+
+/// The record duration, when a number (a negative one is a finding).
+fn duration(out: &mut Out, head: &[u8]) -> Option<f64> {
+    let duration_s = num_field(out, head, l::DURATION, Shape::Decimal);
+    if duration_s.is_some_and(|d| d < 0.0) {
+        let msg = "negative record duration".into();
+        out.push(
+            Severity::Error,
+            l::DURATION.1,
+            l::DURATION.0,
+            R_DURATION,
+            msg,
+        );
+    }
+    duration_s
+}
+
+/// `Some(())` when the file holds all `ns` signal headers.
+fn header_complete(out: &mut Out, head: &[u8], ns: usize, header_len: u64) -> Option<()> {
+    if (head.len() as u64) >= header_len {
+        return Some(());
+    }
+    let msg = format!(
+        "{ns} signals need a {header_len}-byte header; the file ends at byte {}",
+        head.len()
+    );
+    out.push(Severity::Error, head.len(), "signal headers", R_HDRLEN, msg);
+    None
+}
+
+/// Record duration 0 with ordinary signals: an error in EDF, a warning in EDF+.
+fn zero_duration(out: &mut Out, p: &Parsed) {
+    if p.duration_s != Some(0.0) || p.annotation.len() >= p.ns {
+        return;
+    }
+    let sev = if p.plus {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let why = if p.plus {
+        ""
+    } else {
+        " (a plain EDF has no record onsets to place them)"
+    };
+    let msg = format!("record duration 0 with {} signal(s) other than annotations: their sampling rate is undefined{why}", p.ns - p.annotation.len());
+    out.push(sev, l::DURATION.1, l::DURATION.0, R_DURATION0, msg);
 }
 
 /// (EDF+/BDF+, discontinuous) as EDFlib decides it: by the first five bytes of the field.

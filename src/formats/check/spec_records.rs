@@ -75,13 +75,15 @@ pub(crate) fn size(out: &mut Out, p: &Parsed, file_len: u64) {
     if whole < declared {
         out.push(Severity::Error, p.header_len as usize, "data records", R_SIZE, format!("the header declares {declared} records of {rec} bytes; the file holds {whole} complete one(s){} ({} bytes missing)", part(partial), declared.saturating_mul(rec).saturating_sub(data)));
     } else if whole > declared {
+        // sigmark reads them all (the file grew after its header was written), so this is
+        // not an error; EDFlib's verdict (edflib.rs) is its own.
         out.push(
-            Severity::Error,
+            Severity::Warning,
             (p.header_len + declared * rec) as usize,
             "data records",
             R_SIZE,
             format!(
-                "the file holds {whole} complete records{}, {} more than the {declared} declared",
+                "the file holds {whole} complete records{}, {} more than the {declared} declared: it looks open for writing (it grew after its header was written); all {whole} are read",
                 part(partial),
                 whole - declared
             ),

@@ -25,64 +25,84 @@ pub fn check(p: &Parsed, all: &[u8], findings: &mut Vec<Finding>) {
     } else {
         present.min(records as u64)
     };
-    let offsets: Vec<(u64, u64)> = p
-        .annotation
+    let offsets = annotation_offsets(p, spr);
+    let mut walk = Walk {
+        out: Vec::new(),
+        previous: None,
+        duration: p.duration_s.map(|d| (d * 1e7).round() as i64),
+        discontinuous: p.discontinuous,
+    };
+    for r in 0..n {
+        let base = p.header_len + r * rec;
+        for (k, &(off, len)) in offsets.iter().enumerate() {
+            let at = base + off;
+            walk.signal(&all[at as usize..(at + len) as usize], at, r, k);
+        }
+    }
+    findings.extend(capped(walk.out));
+}
+
+/// (byte offset within a record, byte length) of every annotation signal.
+fn annotation_offsets(p: &Parsed, spr: &[u64]) -> Vec<(u64, u64)> {
+    p.annotation
         .iter()
         .map(|&i| {
             let before: u64 = spr[..i].iter().sum();
             (before * p.sample_bytes(), spr[i] * p.sample_bytes())
         })
-        .collect();
-    let mut out = Vec::new();
-    let mut previous: Option<i64> = None;
-    let duration = p.duration_s.map(|d| (d * 1e7).round() as i64);
-    for r in 0..n {
-        let base = p.header_len + r * rec;
-        for (k, &(off, len)) in offsets.iter().enumerate() {
-            let at = base + off;
-            let bytes = &all[at as usize..(at + len) as usize];
-            match tal::parse(bytes) {
-                Err(e) => out.push(finding(
-                    Severity::Error,
-                    at + e.offset as u64,
-                    r,
-                    k,
-                    R_TAL,
-                    e.detail,
-                )),
-                Ok(tals) if k == 0 => {
-                    let keep = tals
-                        .first()
-                        .filter(|t| t.texts.first().is_some_and(|s| s.is_empty()));
-                    match keep {
-                        None => out.push(finding(
-                            Severity::Error,
-                            at,
-                            r,
-                            k,
-                            R_KEEP,
-                            "no time-keeping TAL (onset with an empty first text)".into(),
-                        )),
-                        Some(t) => {
-                            if let (Some(prev), Some(d)) = (previous, duration) {
-                                contiguity(
-                                    &mut out,
-                                    p.discontinuous,
-                                    prev,
-                                    t.onset_100ns,
-                                    d,
-                                    at,
-                                    r,
-                                );
-                            }
-                            previous = Some(t.onset_100ns);
-                        }
-                    }
-                }
-                Ok(_) => {}
+        .collect()
+}
+
+/// The state of the pass over the records: findings so far and the last record onset.
+struct Walk {
+    out: Vec<Finding>,
+    previous: Option<i64>,
+    duration: Option<i64>,
+    discontinuous: bool,
+}
+
+impl Walk {
+    /// Checks annotation signal `k` of record `r`, whose bytes start at file offset `at`.
+    fn signal(&mut self, bytes: &[u8], at: u64, r: u64, k: usize) {
+        match tal::parse(bytes) {
+            Err(e) => {
+                let f = finding(Severity::Error, at + e.offset as u64, r, k, R_TAL, e.detail);
+                self.out.push(f);
             }
+            Ok(tals) if k == 0 => self.time_keeping(&tals, at, r),
+            Ok(_) => {}
         }
     }
+
+    /// The record's time-keeping TAL (first TAL of the first annotation signal) and its step
+    /// from the previous record's.
+    fn time_keeping(&mut self, tals: &[tal::Tal], at: u64, r: u64) {
+        let keep = tals
+            .first()
+            .filter(|t| t.texts.first().is_some_and(|s| s.is_empty()));
+        let Some(t) = keep else {
+            let msg = "no time-keeping TAL (onset with an empty first text)".into();
+            self.out
+                .push(finding(Severity::Error, at, r, 0, R_KEEP, msg));
+            return;
+        };
+        if let (Some(prev), Some(d)) = (self.previous, self.duration) {
+            contiguity(
+                &mut self.out,
+                self.discontinuous,
+                prev,
+                t.onset_100ns,
+                d,
+                at,
+                r,
+            );
+        }
+        self.previous = Some(t.onset_100ns);
+    }
+}
+
+/// At most `MAX_TAL_FINDINGS`, and one more finding counting the rest.
+fn capped(mut out: Vec<Finding>) -> Vec<Finding> {
     let extra = out.len().saturating_sub(MAX_TAL_FINDINGS);
     out.truncate(MAX_TAL_FINDINGS);
     if extra > 0 {
@@ -96,7 +116,7 @@ pub fn check(p: &Parsed, all: &[u8], findings: &mut Vec<Finding>) {
             message: format!("and {extra} more TAL finding(s) not listed"),
         });
     }
-    findings.extend(out);
+    out
 }
 
 fn contiguity(
