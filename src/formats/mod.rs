@@ -42,14 +42,24 @@ pub const HDF5_SIGNATURE: &[u8; 8] = b"\x89HDF\r\n\x1a\n";
 
 /// Identifies the container from the first bytes of the file.
 pub fn probe(path: &Path) -> Result<Container, Error> {
-    if !path.exists() && wfdb::locate(path).is_some() {
-        return Ok(Container::Wfdb);
+    probe_located(path).map(|(c, _)| c)
+}
+
+/// `probe`, with the WFDB header it found and parsed (so `open_with` reads it only once).
+fn probe_located(path: &Path) -> Result<(Container, Option<(PathBuf, wfdb::Header)>), Error> {
+    if let Some(found) = wfdb::probe_header(path) {
+        return Ok((Container::Wfdb, Some(found)));
+    }
+    if !path.exists() {
+        if let Some(found) = wfdb::locate_parsed(path) {
+            return Ok((Container::Wfdb, Some(found)));
+        }
     }
     let mut head = [0u8; 8];
     let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
     let n = read_up_to(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
     if edf::sniff(&head[..n]) {
-        return Ok(Container::Edf);
+        return Ok((Container::Edf, None));
     }
     let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
     let mut offset = 0u64;
@@ -60,12 +70,12 @@ pub fn probe(path: &Path) -> Result<Container, Error> {
         if read_up_to(&mut f, &mut sig).map_err(|e| Error::io(path, e))? == 8
             && &sig == HDF5_SIGNATURE
         {
-            return Ok(Container::Hdf5);
+            return Ok((Container::Hdf5, None));
         }
         offset = if offset == 0 { 512 } else { offset * 2 };
     }
-    if wfdb::locate(path).is_some() {
-        return Ok(Container::Wfdb);
+    if let Some(found) = wfdb::locate_parsed(path) {
+        return Ok((Container::Wfdb, Some(found)));
     }
     Err(Error::UnknownFormat {
         path: path.to_path_buf(),
@@ -102,11 +112,11 @@ pub fn open(path: impl AsRef<Path>) -> Result<Recording, Error> {
 /// Opens a recording with hints for formats whose metadata may be incomplete.
 pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Recording, Error> {
     let path = path.as_ref();
-    match probe(path)? {
-        Container::Edf => edf::open(path, map(path)?),
-        Container::Hdf5 => hdf5::open(path, options),
-        Container::Wfdb => match wfdb::locate(path) {
-            Some(hea) => wfdb::open(&hea, options),
+    match probe_located(path)? {
+        (Container::Edf, _) => edf::open(path, map(path)?),
+        (Container::Hdf5, _) => hdf5::open(path, options),
+        (Container::Wfdb, found) => match found {
+            Some((hea, h)) => wfdb::open_parsed(&hea, h, options),
             None => Err(Error::UnknownFormat {
                 path: path.to_path_buf(),
                 detail: "no WFDB header (.hea) names this file".into(),

@@ -26,8 +26,8 @@ pub fn attach(
     signal_files: &[String],
     annotator: Option<&str>,
 ) -> Result<(), Error> {
-    let found = annotators(hea, signal_files);
     let chosen = annotator.unwrap_or(DEFAULT_ANNOTATOR);
+    let found = annotators(hea, signal_files, chosen);
     let path = with_annotator(hea, chosen);
     if !path.is_file() {
         if annotator.is_some() {
@@ -90,8 +90,9 @@ fn with_annotator(hea: &Path, annotator: &str) -> PathBuf {
 }
 
 /// The annotators beside the record: files `NAME.EXT` that are not the header or a signal
-/// file the header names and read as MIT annotation files.
-fn annotators(hea: &Path, signal_files: &[String]) -> Vec<String> {
+/// file the header names and read as MIT annotation files (`chosen`, read anyway, is listed
+/// when it exists without being read twice).
+fn annotators(hea: &Path, signal_files: &[String], chosen: &str) -> Vec<String> {
     let Some(stem) = hea.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
         return Vec::new();
     };
@@ -108,7 +109,8 @@ fn annotators(hea: &Path, signal_files: &[String]) -> Vec<String> {
             let small = e.metadata().ok()?.len() <= MAX_ANNOTATION_BYTES;
             let plain = !ext.contains('.') && !NOT_ANNOTATORS.contains(&ext.as_str());
             let data = signal_files.contains(&name);
-            (small && plain && !data && mit::read_file(e.path()).is_ok()).then_some(ext)
+            let mit = || ext == chosen || mit::read_file(e.path()).is_ok();
+            (small && plain && !data && mit()).then_some(ext)
         })
         .collect();
     out.sort();

@@ -7,12 +7,14 @@ pub mod fmt;
 pub mod header;
 mod locate;
 mod segments;
+mod simd;
 pub mod source;
+mod sums212;
 
 use std::path::Path;
 
 pub use header::{Header, SignalSpec};
-pub use locate::{is_header, locate};
+pub use locate::{is_header, locate, locate_parsed, probe_header};
 
 use crate::formats::{Error, OpenOptions};
 use crate::signal::{Channel, Format, Recording, Segment, StartTime};
@@ -22,9 +24,13 @@ use source::{Chan, Data, SignalFile, WfdbSource};
 pub const MAX_DECODED: u64 = 1 << 28;
 
 /// Opens the record whose header is `hea` (found by `locate`).
-/// The annotator's file beside it (`options.annotator`, else `atr`) gives the annotations.
 pub fn open(hea: &Path, options: &OpenOptions) -> Result<Recording, Error> {
-    let h = header::read(hea)?;
+    open_parsed(hea, header::read(hea)?, options)
+}
+
+/// Opens the record whose header `h` was read from `hea` (by `locate_parsed`); the
+/// annotator's file beside it (`options.annotator`, else `atr`) gives the annotations.
+pub fn open_parsed(hea: &Path, h: Header, options: &OpenOptions) -> Result<Recording, Error> {
     let files: Vec<String> = h.signals.iter().map(|s| s.file_name.clone()).collect();
     let mut rec = if h.n_seg.is_some() {
         segments::open(hea, h)?
@@ -111,6 +117,47 @@ pub(crate) fn single(
     notes: &mut Vec<String>,
 ) -> Result<(WfdbSource, u64), Error> {
     let dir = header::dir_of(hea);
+    let (names, chans, slots) = layout(hea, h)?;
+    let mut files = Vec::with_capacity(names.len());
+    let mut frames = h.sig_len.filter(|&n| n > 0);
+    let mut held = u64::MAX;
+    for (fi, name) in names.iter().enumerate() {
+        let specs: Vec<&SignalSpec> = h.signals.iter().filter(|s| s.file_name == *name).collect();
+        let (file, avail) = signal_file(&dir.join(name), &specs, slots[fi], frames)?;
+        held = held.min(avail);
+        files.push(file);
+    }
+    if held == u64::MAX {
+        held = 0;
+    }
+    match frames {
+        Some(n) if held < n => {
+            notes.push(format!(
+                "the header says {n} frames but the signal files hold {held} complete frames; reading those"
+            ));
+            frames = Some(held);
+        }
+        None => frames = Some(held),
+        _ => {}
+    }
+    let frames = frames.unwrap_or(0);
+    let source = WfdbSource {
+        path: hea.to_path_buf(),
+        files,
+        chans,
+        frames,
+        checksums: checksums(h),
+        sums: Default::default(),
+    };
+    Ok((source, frames))
+}
+
+/// A record's signal file names, its channels, and each file's samples per frame.
+type Layout<'h> = (Vec<&'h str>, Vec<Chan>, Vec<u64>);
+
+/// The record's signal files (names in order of first mention), where each channel sits in
+/// its file, and the samples per frame of each file.
+fn layout<'h>(hea: &Path, h: &'h Header) -> Result<Layout<'h>, Error> {
     let mut names: Vec<&str> = Vec::new();
     let mut chans = Vec::with_capacity(h.signals.len());
     let mut slots: Vec<u64> = Vec::new();
@@ -150,31 +197,12 @@ pub(crate) fn single(
         });
         slots[fi] += spf;
     }
-    let mut files = Vec::with_capacity(names.len());
-    let mut frames = h.sig_len.filter(|&n| n > 0);
-    let mut held = u64::MAX;
-    for (fi, name) in names.iter().enumerate() {
-        let specs: Vec<&SignalSpec> = h.signals.iter().filter(|s| s.file_name == *name).collect();
-        let (file, avail) = signal_file(&dir.join(name), &specs, slots[fi], frames)?;
-        held = held.min(avail);
-        files.push(file);
-    }
-    if held == u64::MAX {
-        held = 0;
-    }
-    match frames {
-        Some(n) if held < n => {
-            notes.push(format!(
-                "the header says {n} frames but the signal files hold {held} complete frames; reading those"
-            ));
-            frames = Some(held);
-        }
-        None => frames = Some(held),
-        _ => {}
-    }
-    let frames = frames.unwrap_or(0);
-    let checksums = h
-        .signals
+    Ok((names, chans, slots))
+}
+
+/// Per channel: its label and the checksum its signal line states.
+fn checksums(h: &Header) -> Vec<(String, Option<i64>)> {
+    h.signals
         .iter()
         .enumerate()
         .map(|(i, s)| {
@@ -183,16 +211,7 @@ pub(crate) fn single(
                 s.checksum,
             )
         })
-        .collect();
-    let source = WfdbSource {
-        path: hea.to_path_buf(),
-        files,
-        chans,
-        frames,
-        checksums,
-        sums: Default::default(),
-    };
-    Ok((source, frames))
+        .collect()
 }
 
 fn check_format(hea: &Path, s: &SignalSpec) -> Result<(), Error> {

@@ -34,6 +34,26 @@ pub struct SignalFile {
 }
 
 impl SignalFile {
+    /// Stream positions `first`, `first + stride`, ... into `out`.
+    fn decode_strided(&self, first: u64, stride: u64, out: &mut [i32]) {
+        match &self.data {
+            Data::Mapped { map, offset, fmt } => {
+                let bytes: &[u8] = map.as_ref();
+                let data = &bytes[(*offset).min(bytes.len())..];
+                fmt::decode_strided(*fmt, data, first, stride, out);
+            }
+            Data::Decoded(v) => {
+                let from = v.get(first as usize..).unwrap_or(&[]);
+                for (o, &x) in out
+                    .iter_mut()
+                    .zip(from.iter().step_by(stride.max(1) as usize))
+                {
+                    *o = x;
+                }
+            }
+        }
+    }
+
     /// Stream positions `first..first + out.len()`.
     fn decode(&self, first: u64, out: &mut [i32]) {
         match &self.data {
@@ -158,15 +178,16 @@ impl WfdbSource {
         let f1 = (first + n).div_ceil(c.spf);
         let s0 = f0.saturating_add(c.skew).min(self.frames);
         let s1 = f1.saturating_add(c.skew).min(self.frames);
-        scratch.clear();
-        scratch.resize(((s1 - s0) * file.frame_len) as usize, 0);
-        file.decode(s0 * file.frame_len, scratch);
-        if c.spf == 1 && file.frame_len == 1 {
+        if c.spf == 1 {
+            // Straight from the file into `out`: no scratch, no other channels decoded.
             let k = (s1 - s0) as usize;
-            out[..k].copy_from_slice(&scratch[..k]);
+            file.decode_strided(s0 * file.frame_len + c.slot, file.frame_len, &mut out[..k]);
             out[k..].fill(c.pad);
             return;
         }
+        scratch.clear();
+        scratch.resize(((s1 - s0) * file.frame_len) as usize, 0);
+        file.decode(s0 * file.frame_len, scratch);
         let (len, base) = (file.frame_len as usize, c.slot as usize);
         let (mut stored, mut j) = (s0, (first % c.spf) as usize);
         let mut at = base + j;
@@ -191,6 +212,9 @@ impl WfdbSource {
 
     /// Sums of every channel of file `fi` over stored frames `f0..f1`.
     fn file_sums(&self, fi: usize, f0: u64, f1: u64) -> Vec<(usize, Sums)> {
+        if let Some(sums) = self.pair_212_sums(fi, f0, f1) {
+            return sums;
+        }
         let file = &self.files[fi];
         let mut buf = vec![0; ((f1 - f0) * file.frame_len) as usize];
         file.decode(f0 * file.frame_len, &mut buf);
@@ -217,6 +241,31 @@ impl WfdbSource {
             out.push((ch, s));
         }
         out
+    }
+
+    /// `file_sums` of a file of exactly two unskewed format-212 signals (the MIT-BIH layout),
+    /// decoded and summed in one sweep; `None` for any other layout.
+    fn pair_212_sums(&self, fi: usize, f0: u64, f1: u64) -> Option<Vec<(usize, Sums)>> {
+        let file = &self.files[fi];
+        let Data::Mapped {
+            map,
+            offset,
+            fmt: 212,
+        } = &file.data
+        else {
+            return None;
+        };
+        let mut chans = self.chans.iter().enumerate().filter(|(_, c)| c.file == fi);
+        let (a, b) = (chans.next()?, chans.next()?);
+        let plain = |c: &Chan| c.spf == 1 && c.skew == 0;
+        if file.frame_len != 2 || chans.next().is_some() || !plain(a.1) || !plain(b.1) {
+            return None;
+        }
+        let bytes: &[u8] = map.as_ref();
+        let data = bytes.get(*offset + f0 as usize * 3..*offset + f1 as usize * 3)?;
+        let [s0, s1] = super::sums212::pair_sums(data);
+        let (first, second) = if a.1.slot == 0 { (s0, s1) } else { (s1, s0) };
+        Some(vec![(a.0, first), (b.0, second)])
     }
 
     /// Exact sums of every channel (computed once).
@@ -249,9 +298,7 @@ impl SampleSource for WfdbSource {
         for (k, part) in out.chunks_mut(STEP as usize).enumerate() {
             let d = &mut d[..part.len()];
             self.digital(ch, first + k as u64 * STEP, d);
-            for (o, &v) in part.iter_mut().zip(d.iter()) {
-                *o = c.physical(v);
-            }
+            to_physical(c, d, part);
         }
         Ok(())
     }
@@ -289,6 +336,23 @@ impl SampleSource for WfdbSource {
             }
         }
         notes
+    }
+}
+
+/// `out[i] = c.physical(d[i])`, in a form the compiler vectorises when the baseline fits an
+/// i32 (then `d - baseline` is exact in f64 whichever way it is computed).
+fn to_physical(c: &Chan, d: &[i32], out: &mut [f64]) {
+    let Ok(base) = i32::try_from(c.baseline) else {
+        for (o, &v) in out.iter_mut().zip(d) {
+            *o = c.physical(v);
+        }
+        return;
+    };
+    let (base, gain) = (f64::from(base), c.gain);
+    let inv = c.invalid.map_or(i64::MAX, i64::from);
+    for (o, &v) in out.iter_mut().zip(d) {
+        let x = (f64::from(v) - base) / gain;
+        *o = if i64::from(v) == inv { f64::NAN } else { x };
     }
 }
 
