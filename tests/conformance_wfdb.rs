@@ -17,26 +17,15 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sigmark::Recording;
 
+mod common;
+
 #[path = "conformance_wfdb/header.rs"]
 mod header;
 
 const PHYS_SUM_REL: f64 = 1e-9;
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SIGMARK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("wfdb").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("corpus not found at {} (set SIGMARK_CORPUS)", dir.display());
-    }
-    eprintln!(
-        "conformance_wfdb: corpus not found at {}, skipped",
-        dir.display()
-    );
-    None
+    common::reference::corpus_with("wfdb", "conformance_wfdb")
 }
 
 #[derive(Default)]

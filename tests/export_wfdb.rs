@@ -18,16 +18,7 @@ use serde_json::Value;
 const REL: f64 = 1e-9;
 
 fn python() -> Option<PathBuf> {
-    match std::env::var_os("SIGMARK_PYTHON") {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("SIGMARK_PYTHON (a Python with wfdb 4.3.1) is not set under CI")
-        }
-        None => {
-            eprintln!("export_wfdb: SIGMARK_PYTHON not set, wfdb-python comparison skipped");
-            None
-        }
-    }
+    common::reference::python("export_wfdb")
 }
 
 fn corpus() -> PathBuf {

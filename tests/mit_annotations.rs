@@ -18,20 +18,7 @@ mod cli;
 mod fuzz;
 
 pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SIGMARK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("wfdb").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("corpus not found at {} (set SIGMARK_CORPUS)", dir.display());
-    }
-    eprintln!(
-        "mit_annotations: corpus not found at {}, skipped",
-        dir.display()
-    );
-    None
+    common::reference::corpus_with("wfdb", "mit_annotations")
 }
 
 #[derive(Default)]

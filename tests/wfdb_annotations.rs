@@ -11,19 +11,7 @@ use serde_json::Value;
 use sigmark::formats::{open_with, OpenOptions};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SIGMARK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.join("wfdb").is_dir() {
-        return Some(dir.join("wfdb"));
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "corpus missing at {}",
-        dir.display()
-    );
-    eprintln!("wfdb_annotations: corpus not found, skipped");
-    None
+    common::reference::corpus_with("wfdb", "wfdb_annotations").map(|c| c.join("wfdb"))
 }
 
 fn oracle(path: &Path) -> Value {

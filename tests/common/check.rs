@@ -5,22 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// The corpus directory, or `None` (skipped locally; under CI=true a missing corpus panics).
 pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SIGMARK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "corpus {} missing under CI",
-        dir.display()
-    );
-    eprintln!(
-        "corpus {} not found: skipped (set SIGMARK_CORPUS)",
-        dir.display()
-    );
-    None
+    crate::common::reference::corpus_with("", "check")
 }
 
 /// Every file under `dir` whose name ends with one of `exts`, sorted.
@@ -53,13 +38,5 @@ pub fn patched(file: &[u8], offset: usize, text: &[u8]) -> Vec<u8> {
 
 /// The interpreter for the pyedflib tests, or `None` (skipped locally, a panic under CI=true).
 pub fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SIGMARK_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "SIGMARK_PYTHON is not set under CI"
-    );
-    eprintln!("SIGMARK_PYTHON not set: pyedflib comparison skipped");
-    None
+    crate::common::reference::python("check (pyedflib)")
 }

@@ -5,6 +5,7 @@ pub mod adjudication;
 pub mod app;
 pub mod cli;
 pub mod growing;
+pub mod reference;
 pub mod tmux;
 
 use chrono::NaiveDate;

@@ -221,14 +221,7 @@ fn export_wfdb_ann_writes_beats_rhythms_and_comments() {
 }
 
 fn python() -> Option<PathBuf> {
-    match std::env::var_os("SIGMARK_PYTHON") {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("CI").is_some() => panic!("CI=true but SIGMARK_PYTHON is not set"),
-        None => {
-            eprintln!("SIGMARK_PYTHON not set: the wfdb-python check is skipped");
-            None
-        }
-    }
+    super::common::reference::python("mit_annotations")
 }
 
 #[test]
