@@ -100,8 +100,15 @@ fn a_record_without_a_length_counts_complete_frames_at_each_open() {
     std::io::Write::write_all(&mut f, &[1, 0, 2, 0, 3]).unwrap();
     drop(f);
     let rec = sigmark::open(&hea).unwrap();
-    println!("after append: {} frames", rec.channels[0].samples);
+    println!(
+        "after append: {} frames; {:?}",
+        rec.channels[0].samples, rec.notes
+    );
     assert_eq!(rec.channels[0].samples, 101);
+    assert!(rec
+        .notes
+        .iter()
+        .any(|n| n.contains("no length: 101 complete frames, counted from the signal file")));
     assert_eq!(rec.read_digital(1, 100, 1).unwrap(), Some(vec![2]));
 }
 

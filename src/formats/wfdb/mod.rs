@@ -137,7 +137,12 @@ pub(crate) fn single(
             ));
             frames = Some(held);
         }
-        None => frames = Some(held),
+        None => {
+            notes.push(format!(
+                "the header gives no length: {held} complete frames, counted from the signal file size"
+            ));
+            frames = Some(held);
+        }
         _ => {}
     }
     let frames = frames.unwrap_or(0);
