@@ -5,6 +5,7 @@ pub mod check;
 pub mod edf;
 pub mod hdf5;
 pub mod mit;
+mod simd;
 pub mod wfdb;
 
 use std::fs::File;

@@ -7,7 +7,6 @@ pub mod fmt;
 pub mod header;
 mod locate;
 mod segments;
-mod simd;
 pub mod source;
 mod sums212;
 

@@ -62,7 +62,7 @@ fn pair(b: &[u8]) -> (i32, i32) {
 
 /// Sums of both signals over `data`, whole groups of 3 bytes (one frame each).
 pub fn pair_sums(data: &[u8]) -> [Sums; 2] {
-    super::simd::with_avx2(data, sweep)
+    crate::formats::simd::with_avx2(data, sweep)
 }
 
 #[inline(always)]
