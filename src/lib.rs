@@ -6,6 +6,7 @@
 pub mod annotations;
 pub mod cli;
 pub mod compare;
+pub mod deid;
 pub mod dsp;
 pub mod export;
 pub mod formats;

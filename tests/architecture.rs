@@ -34,6 +34,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("annotations", Layer::Rank(2)),
     ("compare", Layer::Rank(3)),
     ("export", Layer::Rank(3)),
+    ("deid", Layer::Rank(3)),
     ("snapshot", Layer::Rank(3)),
     ("synth", Layer::Rank(3)),
     ("jobs", Layer::Rank(4)),
