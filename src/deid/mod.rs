@@ -10,7 +10,7 @@
 pub mod scrub;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
@@ -140,4 +140,55 @@ pub struct FileReport {
     pub changes: Vec<String>,
     /// Why the file was not written, when it was not.
     pub skipped: Option<String>,
+}
+
+/// What to do to one recording: the same for every format.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub shift: Shift,
+    pub keep: Keep,
+    /// Report what would change without writing anything.
+    pub dry_run: bool,
+}
+
+/// What de-identifying one recording gave: its report, what its header identified (so the
+/// annotation files beside it are scrubbed for the same words), and the SHA-256 of the copy
+/// (`None` on a dry run).
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub report: FileReport,
+    pub ids: Identifiers,
+    pub sha256: Option<String>,
+}
+
+/// Why a file could not be de-identified. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum DeidError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not what it claims, at a byte offset or field.
+    #[error("{}: {what}", path.display())]
+    Invalid { path: PathBuf, what: String },
+    /// Writing the output would overwrite the source, or the output exists.
+    #[error("{}: {why}", path.display())]
+    Refused { path: PathBuf, why: String },
+}
+
+impl DeidError {
+    pub fn io(path: &Path, source: std::io::Error) -> DeidError {
+        DeidError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn invalid(path: &Path, what: impl Into<String>) -> DeidError {
+        DeidError::Invalid {
+            path: path.to_path_buf(),
+            what: what.into(),
+        }
+    }
 }
