@@ -145,7 +145,9 @@ pub struct FileReport {
 /// What to do to one recording: the same for every format.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    pub shift: Shift,
+    /// `None` when no shift is wanted: dates are then removed (the EDF+ convention for an
+    /// unknown date, `01.01.85`; `[date]` in text) instead of moved.
+    pub shift: Option<Shift>,
     pub keep: Keep,
     /// Report what would change without writing anything.
     pub dry_run: bool,

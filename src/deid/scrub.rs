@@ -14,15 +14,16 @@ pub struct Scrubbed {
 #[derive(Debug, Clone)]
 pub struct Scrubber {
     ids: Identifiers,
-    shift: Shift,
+    /// `None`: dates are removed rather than moved.
+    shift: Option<Shift>,
 }
 
 impl Scrubber {
-    pub fn new(ids: Identifiers, shift: Shift) -> Scrubber {
+    pub fn new(ids: Identifiers, shift: Option<Shift>) -> Scrubber {
         Scrubber { ids, shift }
     }
 
-    pub fn shift(&self) -> Shift {
+    pub fn shift(&self) -> Option<Shift> {
         self.shift
     }
 
@@ -78,7 +79,7 @@ mod tests {
     fn name_parts_are_replaced_whatever_their_case() {
         let mut ids = Identifiers::default();
         ids.add_name("Jane_Doe");
-        let s = Scrubber::new(ids, Shift::days(0)).scrub("JANE doe called; doe again");
+        let s = Scrubber::new(ids, Some(Shift::days(0))).scrub("JANE doe called; doe again");
         assert_eq!(s.text, "[name] [name] called; [name] again");
         assert_eq!(s.replaced, 3);
     }
