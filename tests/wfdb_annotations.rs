@@ -102,8 +102,8 @@ fn another_annotator_is_picked_by_name_and_the_rest_are_named() {
         rec.annotations.len()
     );
     assert!(rec.annotations.len() as u64 >= want);
-    let note = rec
-        .notes
+    let notes = rec.all_notes();
+    let note = notes
         .iter()
         .find(|n| n.starts_with("annotations:"))
         .unwrap();
@@ -112,11 +112,44 @@ fn another_annotator_is_picked_by_name_and_the_rest_are_named() {
     // The default: no atr here, so no annotations, and a note naming what there is.
     let rec = open_with(dir.join("03700181"), &with(None)).unwrap();
     assert!(rec.annotations.is_empty());
+    let notes = rec.all_notes();
+    assert!(notes.iter().any(|n| n.contains("--annotator")), "{notes:?}");
+}
+
+/// A window read needs no annotation file, so opening a record for one does not read it: the
+/// list is read (and its note made) the first time it is looked at. Checked with an `.atr`
+/// that is not an annotation file at all: open and read succeed, the list then says why it is
+/// empty. An `--annotator` asked for is read at open, and such a file is an error there.
+#[test]
+fn the_default_annotation_file_is_read_when_first_used_not_at_open() {
+    let Some(dir) = corpus() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    for ext in ["hea", "dat"] {
+        let name = format!("100.{ext}");
+        std::fs::copy(dir.join("mitdb").join(&name), tmp.path().join(&name)).unwrap();
+    }
+    std::fs::write(tmp.path().join("100.atr"), [0xff_u8; 7]).unwrap();
+    let rec = open_with(tmp.path().join("100"), &with(None)).unwrap();
+    let w = rec.read_window(0, 100.0, 10.0).unwrap();
+    assert_eq!(w.values.len(), 3600);
     assert!(
-        rec.notes.iter().any(|n| n.contains("--annotator")),
-        "{:?}",
-        rec.notes
+        !rec.annotations.is_loaded(),
+        "a window read loaded the .atr"
     );
+    assert!(rec.annotations.is_empty());
+    let notes = rec.all_notes();
+    println!("{notes:?}");
+    assert!(notes
+        .iter()
+        .any(|n| n.starts_with("annotations not shown:")));
+    assert!(open_with(tmp.path().join("100"), &with(Some("atr"))).is_err());
+    // A good atr: the same list, read on first use, as when asked for by name.
+    std::fs::copy(dir.join("mitdb/100.atr"), tmp.path().join("100.atr")).unwrap();
+    let lazy = open_with(tmp.path().join("100"), &with(None)).unwrap();
+    let eager = open_with(tmp.path().join("100"), &with(Some("atr"))).unwrap();
+    assert!(!lazy.annotations.is_loaded() && eager.annotations.is_loaded());
+    assert_eq!(lazy.annotations.len(), 2274);
+    assert_eq!(lazy.annotations, eager.annotations);
 }
 
 #[test]

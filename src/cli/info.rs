@@ -90,6 +90,7 @@ struct AnnotationJson<'a> {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let mut rec = crate::formats::open_with(&args.file, &args.hints.options())?;
     let checks = rec.verify();
+    rec.notes = rec.all_notes();
     rec.notes.extend(checks);
     let stats = if args.stats {
         Some(rec.all_stats()?)

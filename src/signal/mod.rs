@@ -3,9 +3,11 @@
 //! All times are seconds from the first sample of the recording, as EDFlib reports them.
 //! `start` is the clock time of that first sample, its sub-second part included.
 
+mod annotations;
 mod error;
 pub mod time;
 
+pub use annotations::{Annotations, Loaded};
 pub use error::Error;
 pub use time::{StartTime, TimeError};
 
@@ -189,7 +191,8 @@ pub struct Recording {
     pub record_duration_s: f64,
     pub duration_s: f64,
     pub channels: Vec<Channel>,
-    pub annotations: Vec<Annotation>,
+    /// Read on first use where the reader defers them (WFDB annotation files).
+    pub annotations: Annotations,
     /// Stretches of the time axis that hold data; more than one only for EDF+D with gaps.
     pub segments: Vec<Segment>,
     /// What was unusual about the file but could still be read (shown by `sigmark info`).
@@ -216,6 +219,14 @@ pub struct Window {
 }
 
 impl Recording {
+    /// The reader's notes followed by what reading the annotations said (this reads a
+    /// deferred annotation file, so `info` and the viewer call it, a window read does not).
+    pub fn all_notes(&self) -> Vec<String> {
+        let mut notes = self.notes.clone();
+        notes.extend(self.annotations.notes().iter().cloned());
+        notes
+    }
+
     /// Index of a channel by exact label, or by 0-based index written as a number.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         if let Some(i) = self.channels.iter().position(|c| c.label == name) {

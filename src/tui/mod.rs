@@ -101,8 +101,9 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
     let mut app = App::new(rec, keymap, Theme::new(ColorMode::detect()), montages);
     actions::scale::configure(&mut app, display_config()?, scale::Screen::ask_terminal());
     // What was unusual about the file (truncated, out-of-spec header) shows until the first key.
-    app.message = (!app.rec.notes.is_empty())
-        .then(|| crate::text::sanitize(&format!("note: {}", app.rec.notes.join("; "))));
+    let notes = app.rec.all_notes();
+    app.message =
+        (!notes.is_empty()).then(|| crate::text::sanitize(&format!("note: {}", notes.join("; "))));
     if let Some(name) = &opts.montage {
         app.select_montage_named(name).map_err(TuiError::Usage)?;
     }

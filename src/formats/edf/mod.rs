@@ -70,7 +70,7 @@ pub fn open_bytes(path: &Path, bytes: source::Bytes) -> Result<Recording, Error>
         record_duration_s,
         duration_s,
         channels,
-        annotations,
+        annotations: annotations.into(),
         segments,
         notes,
         source: Box::new(source),

@@ -218,7 +218,7 @@ impl Found {
             record_duration_s: duration_s,
             duration_s,
             channels: self.channels,
-            annotations: self.annotations,
+            annotations: self.annotations.into(),
             segments: vec![Segment {
                 start_s: 0.0,
                 duration_s,

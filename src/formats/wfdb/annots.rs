@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::formats::mit;
-use crate::signal::{Error, Recording};
+use crate::signal::{Annotations, Error, Loaded, Recording};
 
 /// The annotator read when none is asked for.
 pub const DEFAULT_ANNOTATOR: &str = "atr";
@@ -18,59 +18,91 @@ const NOT_ANNOTATORS: [&str; 6] = ["hea", "dat", "mat", "xyz", "json", "edf"];
 /// a few MB).
 const MAX_ANNOTATION_BYTES: u64 = 1 << 28;
 
-/// Reads the chosen annotator's file into `rec.annotations` (an asked-for annotator that is
-/// missing or unreadable is an error; an unreadable `atr` found by default is a note).
+/// Gives `rec` its annotations: an asked-for annotator is read now (missing or unreadable is
+/// an error); otherwise `atr`, when there is one, is read the first time the list is used, so
+/// opening a record to read a window costs no annotation file (an unreadable `atr` found by
+/// default becomes a note then).
 pub fn attach(
     rec: &mut Recording,
     hea: &Path,
     signal_files: &[String],
     annotator: Option<&str>,
 ) -> Result<(), Error> {
-    let chosen = annotator.unwrap_or(DEFAULT_ANNOTATOR);
-    let found = annotators(hea, signal_files, chosen);
-    let path = with_annotator(hea, chosen);
-    if !path.is_file() {
-        if annotator.is_some() {
-            return Err(Error::Missing {
-                path,
-                what: format!("annotation file of annotator {chosen:?}"),
-                hint: hint(&found),
-            });
-        }
-        if !found.is_empty() {
-            rec.notes.push(format!(
-                "annotation files beside the record: {}; --annotator NAME shows one",
-                found.join(", ")
-            ));
-        }
-        return Ok(());
-    }
-    let file = match mit::read_file(&path) {
-        Ok(f) => f,
-        Err(e) if annotator.is_none() => {
-            rec.notes.push(format!("annotations not shown: {e}"));
-            return Ok(());
-        }
-        Err(e) => return Err(e.into()),
-    };
     let frame_hz = if rec.record_duration_s > 0.0 {
         1.0 / rec.record_duration_s
     } else {
         0.0
     };
-    let names: Vec<String> = rec.channels.iter().map(|c| c.label.clone()).collect();
-    rec.annotations = mit::to_annotations(&file, frame_hz, rec.duration_s, &names);
-    let others: Vec<&String> = found.iter().filter(|a| *a != chosen).collect();
-    let mut note = format!(
-        "annotations: annotator {chosen} ({} entries)",
-        rec.annotations.len()
-    );
-    if !others.is_empty() {
-        let list: Vec<&str> = others.iter().map(|s| s.as_str()).collect();
-        note.push_str(&format!("; also beside it: {}", list.join(", ")));
-    }
-    rec.notes.push(note);
+    let source = Source {
+        hea: hea.to_path_buf(),
+        signal_files: signal_files.to_vec(),
+        frame_hz,
+        duration_s: rec.duration_s,
+        names: rec.channels.iter().map(|c| c.label.clone()).collect(),
+    };
+    rec.annotations = match annotator {
+        Some(chosen) => source.load(chosen, true)?.into(),
+        None => Annotations::lazy(move || {
+            source
+                .load(DEFAULT_ANNOTATOR, false)
+                .unwrap_or_else(|e| Loaded {
+                    list: Vec::new(),
+                    notes: vec![format!("annotations not shown: {e}")],
+                })
+        }),
+    };
     Ok(())
+}
+
+/// What reading a record's annotation file needs, owned so it can be done later.
+struct Source {
+    hea: PathBuf,
+    signal_files: Vec<String>,
+    frame_hz: f64,
+    duration_s: f64,
+    names: Vec<String>,
+}
+
+impl Source {
+    /// Reads annotator `chosen`; `strict`: it was asked for, so a missing or unreadable file
+    /// is an error rather than a note.
+    fn load(&self, chosen: &str, strict: bool) -> Result<Loaded, Error> {
+        let found = annotators(&self.hea, &self.signal_files, chosen);
+        let path = with_annotator(&self.hea, chosen);
+        let mut loaded = Loaded::default();
+        if !path.is_file() {
+            if strict {
+                return Err(Error::Missing {
+                    path,
+                    what: format!("annotation file of annotator {chosen:?}"),
+                    hint: hint(&found),
+                });
+            }
+            if !found.is_empty() {
+                loaded.notes.push(format!(
+                    "annotation files beside the record: {}; --annotator NAME shows one",
+                    found.join(", ")
+                ));
+            }
+            return Ok(loaded);
+        }
+        let file = mit::read_file(&path)?;
+        loaded.list = mit::to_annotations(&file, self.frame_hz, self.duration_s, &self.names);
+        let mut note = format!(
+            "annotations: annotator {chosen} ({} entries)",
+            loaded.list.len()
+        );
+        let others: Vec<&str> = found
+            .iter()
+            .map(String::as_str)
+            .filter(|a| *a != chosen)
+            .collect();
+        if !others.is_empty() {
+            note.push_str(&format!("; also beside it: {}", others.join(", ")));
+        }
+        loaded.notes.push(note);
+        Ok(loaded)
+    }
 }
 
 fn hint(found: &[String]) -> String {

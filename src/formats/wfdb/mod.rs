@@ -67,7 +67,7 @@ fn recording(
         record_duration_s: 1.0 / h.fs,
         duration_s,
         channels,
-        annotations: Vec::new(),
+        annotations: Default::default(),
         segments: vec![Segment {
             start_s: 0.0,
             duration_s,
