@@ -326,7 +326,7 @@ fn stepped_hypnogram_of_the_sleep_edf_scoring_matches_its_annotations() {
         .fold(0.0, f64::max);
     println!("{} annotations to {end} s", hyp.annotations.len());
     let mut rec = recording(end.ceil() as u64, (1989, 4, 24), (16, 13, 0));
-    rec.annotations = hyp.annotations.clone();
+    rec.annotations = hyp.annotations.to_vec().into();
     let mut app = AppBuilder::recording(rec).span(end).build();
     let frame = frame_text(&mut app, 200, 50);
     let band = hypnogram_band(&app);

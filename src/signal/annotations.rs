@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn an_eager_list_and_a_mutated_lazy_one_behave_as_vectors() {
         assert_eq!(Annotations::from(vec![point("a")]), vec![point("a")]);
-        let mut a = Annotations::lazy(|| Loaded::default());
+        let mut a = Annotations::lazy(Loaded::default);
         a.push(point("b"));
         assert_eq!(a, vec![point("b")]);
         assert!(Annotations::default().is_empty());
