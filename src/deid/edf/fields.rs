@@ -179,6 +179,12 @@ fn identify(ids: &mut Identifiers, subfield: &str) {
             ids.add_name(value);
         }
     }
+    // The number of a code (`0234567` of `MCH-0234567`) identifies alone too.
+    for run in subfield.split(|c: char| !c.is_alphanumeric()) {
+        if run.chars().filter(char::is_ascii_digit).count() >= 4 {
+            ids.add_name(run);
+        }
+    }
 }
 
 /// The start date as sigmark reads it: day and month from the header, the year from the EDF+
