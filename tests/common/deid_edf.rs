@@ -177,3 +177,42 @@ pub fn same_values(src: &Recording, out: &Recording, who: &str) -> usize {
     );
     n
 }
+
+/// An EDF+C of about `mb` megabytes (8 signals of 256 samples per 1 s record), with an
+/// annotation naming the patient every 100 records, written as it is generated.
+pub fn large_recording(dir: &Path, mb: u64) -> PathBuf {
+    let record_bytes = 8 * 256 * 2 + 64;
+    let records = (mb * 1_000_000 / record_bytes).max(1);
+    let spec = FileSpec {
+        bdf: false,
+        plus: Some(Plus::Continuous),
+        patient: "X F 12-MAR-1961 Jane_Doe".into(),
+        recording: RECORDING.into(),
+        start: NaiveDate::from_ymd_opt(2023, 4, 5)
+            .and_then(|d| d.and_hms_opt(22, 30, 0))
+            .unwrap(),
+        start_offset_100ns: 0,
+        records,
+        record_duration_100ns: 10_000_000,
+        record_onsets_100ns: Vec::new(),
+        signals: (0..8).map(|k| signal(&format!("EEG{k}"), 256)).collect(),
+        annotations: (0..records / 100)
+            .map(|k| AnnotationSpec {
+                onset_100ns: (k * 100) as i64 * 10_000_000 + 5_000_000,
+                duration_100ns: None,
+                text: format!("Jane arousal {k}, Sleep stage 2 and more text to fill"),
+            })
+            .collect(),
+    };
+    let path = dir.join("large.edf");
+    let file = std::io::BufWriter::with_capacity(4 << 20, std::fs::File::create(&path).unwrap());
+    writer::write(file, &spec, |rec, bufs| {
+        for (s, b) in bufs.iter_mut().enumerate() {
+            for (i, v) in b.iter_mut().enumerate() {
+                *v = ((rec as usize * 7 + i * 13 + s * 101) % 60000) as i32 - 30000;
+            }
+        }
+    })
+    .unwrap();
+    path
+}

@@ -53,14 +53,19 @@ pub fn rewrite(h: &Header, plan: &Plan) -> Result<Edit, String> {
         ),
         _ => None,
     };
-    e.startdate = header_date(new_start, h.flavour == Flavour::Plain)?;
+    // Subfields wherever the reserved field says EDF+/BDF+, even where the reader reads the
+    // file as plain (no annotation signal): EDFlib checks them by what the file declares.
+    let plus = h.flavour != Flavour::Plain
+        || h.reserved.starts_with("EDF+")
+        || h.reserved.starts_with("BDF+");
+    e.startdate = header_date(new_start, !plus)?;
     if e.startdate != h.startdate {
         e.change(match new_start {
             Some(_) => "header startdate: shifted",
             None => "header startdate: set to the unknown date 01.01.85",
         });
     }
-    if h.flavour == Flavour::Plain {
+    if !plus {
         plain(h, &mut e);
     } else {
         patient(h, plan, start, &mut e);

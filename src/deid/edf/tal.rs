@@ -50,8 +50,7 @@ pub fn scrub_slot(
     scrubber: &Scrubber,
 ) -> Result<SlotStats, TalError> {
     tal::parse(slot)?;
-    let copy = slot.to_vec();
-    let mut tals = split(&copy);
+    let mut tals = split(slot);
     let mut stats = SlotStats::default();
     for (t, raw) in tals.iter_mut().enumerate() {
         let skip = usize::from(keeping && t == 0);
