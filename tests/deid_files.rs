@@ -476,3 +476,84 @@ fn an_output_over_a_source_is_refused_and_a_bad_mapped_name_is_an_error() {
     );
     assert_eq!(out_names(out.path()), [format!("{NEW}.edf")]);
 }
+
+/// A dir with `rec.edf` and `rec.a.edf` (and a WFDB-like member `rec.dat`): `rec.a.bob...`
+/// belongs to `rec.a.edf`, the longest stem, and is not de-identified with `rec.edf`.
+#[test]
+fn only_the_recordings_own_files_are_taken_and_map_collisions_are_skipped() {
+    use sigmark::annotations::store::table_text;
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/demo_ecg.edf");
+    for n in ["rec.edf", "rec.a.edf"] {
+        std::fs::copy(&demo, dir.path().join(n)).unwrap();
+    }
+    std::fs::write(dir.path().join("rec.dat"), b"\x00\x01").unwrap();
+    let ev = |reader: &str| Event {
+        onset: 1.0,
+        label: "PVC".into(),
+        reader: reader.into(),
+        id: format!("id-{reader}"),
+        ..Default::default()
+    };
+    for (file, who) in [
+        ("rec.alice", "alice"),
+        ("rec.bob", "bob"),
+        ("rec.a.bob", "bob"),
+    ] {
+        let text = table_text(&[ev(who)]);
+        std::fs::write(dir.path().join(format!("{file}.events.tsv")), text).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let out_rec = copy_recording(&dir.path().join("rec.edf"), out.path(), NEW);
+    let scrubber = Scrubber::new(identifiers(), Some(Shift::days(DAYS)));
+    let map: BTreeMap<String, String> = [("alice", "r1"), ("bob", "r1")]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .into();
+    let ctx = FilesContext {
+        scrubber: &scrubber,
+        sha256: Some("00"),
+        reader_map: &map,
+        dry_run: false,
+    };
+    let reports = deid_annotation_files(&dir.path().join("rec.edf"), &out_rec, &ctx).unwrap();
+    let seen: Vec<(String, Option<String>)> = reports
+        .iter()
+        .map(|r| (name(&r.source), r.skipped.clone()))
+        .collect();
+    println!("{seen:?}\noutput: {:?}", out_names(out.path()));
+    assert_eq!(seen.len(), 2, "rec.alice and rec.bob only");
+    assert_eq!(seen[0], ("rec.alice.events.tsv".to_string(), None));
+    assert!(seen[1]
+        .1
+        .as_deref()
+        .is_some_and(|w| w.contains("same output")));
+    let written = read_table(&out.path().join(format!("{NEW}.r1.events.tsv"))).unwrap();
+    assert_eq!(written[0].id, "id-alice", "the first file keeps the output");
+}
+
+/// An output that exists beside the source recording (another recording's file) is refused.
+#[test]
+fn an_output_over_another_recordings_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = make(dir.path());
+    let other = dir.path().join("other.edf");
+    std::fs::copy(&rec, &other).unwrap();
+    let theirs = dir.path().join("other.alice.events.tsv");
+    std::fs::write(&theirs, "onset\tduration\tlabel\n1\t0\tPVC\n").unwrap();
+    let scrubber = Scrubber::new(identifiers(), Some(Shift::days(DAYS)));
+    let none = BTreeMap::new();
+    let ctx = FilesContext {
+        scrubber: &scrubber,
+        sha256: Some("00"),
+        reader_map: &none,
+        dry_run: false,
+    };
+    let e = deid_annotation_files(&rec, &other, &ctx).unwrap_err();
+    println!("{e}");
+    assert!(
+        matches!(e, DeidError::Refused { .. }) && e.to_string().contains("other."),
+        "{e:?}"
+    );
+    let kept = std::fs::read_to_string(&theirs).unwrap();
+    assert_eq!(kept, "onset\tduration\tlabel\n1\t0\tPVC\n");
+}

@@ -9,7 +9,7 @@
 //! With no shift wanted, times are moved so the earliest time of the recording's annotation
 //! files becomes 1985-01-01T00:00:00Z (two passes: the first finds the earliest time).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[path = "files_env.rs"]
@@ -24,6 +24,7 @@ mod files_time;
 use super::scrub::Scrubber;
 use super::{DeidError, FileReport};
 use crate::annotations::store::{check_reader, write_atomic, CONSENSUS};
+use crate::annotations::StoreError;
 use files_env::{Env, Tally};
 use files_time::{Clock, Move, UNKNOWN_START};
 
@@ -122,9 +123,12 @@ fn run(env: &Env, job: &Job) -> Result<FileReport, DeidError> {
     report.texts_replaced = tally.texts;
     report.changes = tally.changes();
     if !env.dry_run {
-        write_atomic(&job.output, &bytes).map_err(|e| DeidError::Io {
-            path: job.output.clone(),
-            source: std::io::Error::other(e.to_string()),
+        write_atomic(&job.output, &bytes).map_err(|e| match e {
+            StoreError::Io { path, source } => DeidError::Io { path, source },
+            other => DeidError::Io {
+                path: job.output.clone(),
+                source: std::io::Error::other(other.to_string()),
+            },
         })?;
     }
     Ok(report)
@@ -192,8 +196,13 @@ fn find(
         let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
         };
-        // `STEM.EXT` is the recording or a member of it (a WFDB `.dat`, `.atr`).
-        if *name == own || !rest.contains('.') || belongs_elsewhere(&stem, rest, name, &others) {
+        // `STEM.EXT` is the recording or a member of it (a WFDB `.dat`, `.atr`);
+        // `STEM.a.edf` is another recording.
+        if *name == own
+            || !rest.contains('.')
+            || maybe_recording(name)
+            || belongs_elsewhere(&stem, rest, &others)
+        {
             continue;
         }
         let Some((kind, who)) = classify(rest) else {
@@ -237,34 +246,35 @@ fn list(dir: &Path) -> Result<Vec<String>, DeidError> {
     Ok(names)
 }
 
-fn annotation_like(name: &str) -> bool {
-    [TABLE, SIDECAR, ".jsonl", ".lock", ".tmp"]
-        .iter()
-        .any(|s| name.ends_with(s))
-        || name.contains(".damaged-")
+/// Extensions of files that are never recordings (as in export's walk): text and tables.
+const NOT_RECORDINGS: [&str; 12] = [
+    "tsv", "csv", "json", "jsonl", "md", "txt", "lock", "parquet", "toml", "log", "tmp", "edf-csv",
+];
+
+/// Whether a file may be a recording or a member of one (not text, not a sigmark file).
+fn maybe_recording(name: &str) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    !name.contains(".damaged-") && !NOT_RECORDINGS.contains(&ext.as_str())
 }
 
-/// The stems of the files that may be recordings, with how many files have each.
-fn recording_stems(names: &[String]) -> HashMap<String, usize> {
-    let mut stems = HashMap::new();
-    for n in names.iter().filter(|n| !annotation_like(n)) {
-        if let Some(s) = Path::new(n).file_stem().and_then(|s| s.to_str()) {
-            *stems.entry(s.to_string()).or_default() += 1;
-        }
-    }
-    stems
+/// The stems of the files that may be recordings.
+fn recording_stems(names: &[String]) -> HashSet<String> {
+    names
+        .iter()
+        .filter(|n| maybe_recording(n))
+        .filter_map(|n| Path::new(n).file_stem().and_then(|s| s.to_str()))
+        .map(str::to_string)
+        .collect()
 }
 
 /// `STEM.a.bob.events.tsv` belongs to `STEM.a.edf` when that recording is beside it (stems
 /// and reader names may both hold dots: the longest stem that is a recording's wins).
-fn belongs_elsewhere(stem: &str, rest: &str, name: &str, others: &HashMap<String, usize>) -> bool {
-    let own_stem = Path::new(name).file_stem().and_then(|s| s.to_str());
-    rest.match_indices('.').any(|(i, _)| {
-        let longer = format!("{stem}.{}", &rest[..i]);
-        let count = others.get(&longer).copied().unwrap_or(0);
-        let itself = usize::from(own_stem == Some(longer.as_str()) && !annotation_like(name));
-        count > itself
-    })
+fn belongs_elsewhere(stem: &str, rest: &str, others: &HashSet<String>) -> bool {
+    rest.match_indices('.')
+        .any(|(i, _)| others.contains(&format!("{stem}.{}", &rest[..i])))
 }
 
 /// What `STEM.REST` is, with its reader's name when it has one; `None` for a lock.
