@@ -8,6 +8,7 @@
 //! opened for writing; every output is written atomically.
 
 pub mod edf;
+pub mod files;
 pub mod scrub;
 
 use std::collections::BTreeSet;
