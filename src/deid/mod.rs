@@ -8,6 +8,7 @@
 //! opened for writing; every output is written atomically.
 
 pub mod scrub;
+pub mod wfdb;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
