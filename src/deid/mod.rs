@@ -7,6 +7,7 @@
 //! [`scrub::Scrubber`] built from them, and the per-file [`FileReport`]. A source is never
 //! opened for writing; every output is written atomically.
 
+pub mod hdf5;
 pub mod scrub;
 pub mod wfdb;
 
