@@ -9,7 +9,9 @@
 
 pub mod edf;
 pub mod files;
+pub mod hdf5;
 pub mod scrub;
+pub mod wfdb;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
