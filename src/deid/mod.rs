@@ -7,6 +7,10 @@
 //! [`scrub::Scrubber`] built from them, and the per-file [`FileReport`]. A source is never
 //! opened for writing; every output is written atomically.
 
+pub mod keys;
+pub mod run;
+pub mod run_maps;
+pub mod run_report;
 pub mod scrub;
 
 use std::collections::BTreeSet;
