@@ -231,6 +231,7 @@ fn name_all(classes: Vec<Class>, opts: &Options) -> (Vec<(usize, Named)>, Vec<En
     let mut named = Vec::new();
     let mut seen_source = HashSet::new();
     let mut given: BTreeMap<String, String> = BTreeMap::new();
+    let mut number = 0;
     let sources: HashSet<PathBuf> = classes
         .iter()
         .filter_map(|c| match c {
@@ -250,7 +251,9 @@ fn name_all(classes: Vec<Class>, opts: &Options) -> (Vec<(usize, Named)>, Vec<En
         if !seen_source.insert(keys::resolved(&found.source)) {
             continue;
         }
-        match name_one(found, named.len() + 1, opts, &given, &sources) {
+        // Numbered among all recordings, so a refused one does not move the others' names.
+        number += 1;
+        match name_one(found, number, opts, &given, &sources) {
             Ok(n) => {
                 given.insert(n.study_id.clone(), n.found.rel.clone());
                 named.push((entries.len(), n));
