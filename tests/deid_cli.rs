@@ -422,6 +422,7 @@ fn the_command_checks_its_arguments() {
             "line 2",
         ),
         (vec!["deid", &dir], "--out"),
+        (vec!["deid", &out, "--out", &out], "is inside --out"),
     ];
     for (args, what) in cases {
         let r = sigmark(&args);

@@ -70,6 +70,17 @@ pub fn options(args: &Args) -> Result<Options, DeidError> {
     if let Some(key) = &args.key {
         keys::check_key_path(key, &args.out)?;
     }
+    // An --out inside an input is left out of the walk; an input inside --out (or --out
+    // itself) would be nothing but earlier copies, or the copies would land among sources.
+    if let Some(input) = args.paths.iter().find(|p| is_under(p, &args.out)) {
+        return Err(DeidError::Refused {
+            path: input.clone(),
+            why: format!(
+                "is inside --out {}; write the copies to a directory outside the inputs",
+                args.out.display()
+            ),
+        });
+    }
     let shift = match (args.shift_days, args.random_shift) {
         (Some(n), _) => Some(Shift::days(n)),
         (None, true) => Some(keys::random_shift()),
