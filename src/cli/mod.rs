@@ -3,6 +3,7 @@
 pub mod calibrate;
 pub mod check;
 pub mod compare;
+pub mod deid;
 pub mod detect;
 pub mod dump;
 pub mod export;
@@ -71,6 +72,9 @@ pub enum Command {
     Check(check::Args),
     /// Write a conformant copy of an EDF/BDF file where the repair is well defined; states every change.
     Repair(repair::Args),
+    /// De-identified copies of recordings and their annotation files (fields cleared, dates
+    /// shifted, names replaced in text; samples and onsets unchanged), flat under --out.
+    Deid(deid::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -160,6 +164,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Snapshot(a) => snapshot::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Repair(a) => repair::run(&a),
+        Command::Deid(a) => deid::run(&a),
     }
 }
 

@@ -10,6 +10,10 @@
 pub mod edf;
 pub mod files;
 pub mod hdf5;
+pub mod keys;
+pub mod run;
+pub mod run_maps;
+pub mod run_report;
 pub mod scrub;
 pub mod wfdb;
 
