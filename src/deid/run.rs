@@ -47,40 +47,24 @@ pub struct Formats {
 impl Formats {
     /// The real parts: the one place they are wired in.
     pub fn real() -> Formats {
-        // WIRE: replace the body with the block below once src/deid/{edf,hdf5,wfdb,files}.rs
-        // are merged (and delete `not_built*`):
-        // Formats {
-        //     edf: super::edf::deid_edf,
-        //     hdf5: super::hdf5::deid_hdf5,
-        //     wfdb: super::wfdb::deid_wfdb,
-        //     files: |rec, out, a| {
-        //         super::files::deid_annotation_files(
-        //             rec,
-        //             out,
-        //             &super::files::FilesContext {
-        //                 scrubber: a.scrubber,
-        //                 sha256: a.sha256,
-        //                 reader_map: a.reader_map,
-        //                 dry_run: a.dry_run,
-        //             },
-        //         )
-        //     },
-        // }
         Formats {
-            edf: |src, _, _| not_built(src),
-            hdf5: |src, _, _| not_built(src),
-            wfdb: |src, _, _, _| not_built(src),
-            files: |src, _, _| not_built(src),
+            edf: super::edf::deid_edf,
+            hdf5: super::hdf5::deid_hdf5,
+            wfdb: super::wfdb::deid_wfdb,
+            files: |rec, out, a| {
+                super::files::deid_annotation_files(
+                    rec,
+                    out,
+                    &super::files::FilesContext {
+                        scrubber: a.scrubber,
+                        sha256: a.sha256,
+                        reader_map: a.reader_map,
+                        dry_run: a.dry_run,
+                    },
+                )
+            },
         }
     }
-}
-
-// WIRE: delete with the stand-in table above.
-fn not_built<T>(src: &Path) -> Result<T, DeidError> {
-    Err(DeidError::Refused {
-        path: src.to_path_buf(),
-        why: "not built yet".into(),
-    })
 }
 
 /// One file the walk found: its path and its path relative to the root it was found under.

@@ -193,6 +193,8 @@ fn clearly_not_a_recording(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".events.json")
         || lower.ends_with(".journal.jsonl")
+        // A damaged journal's or decision file's backup (`.jsonl.damaged-YYYYMMDDTHHMMSSZ`).
+        || lower.contains(".jsonl.damaged-")
         || lower
             .rsplit_once('.')
             .is_some_and(|(_, ext)| NOT_RECORDINGS.contains(&ext))
