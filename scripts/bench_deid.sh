@@ -56,12 +56,17 @@ time_one() {
     echo "$wall $rss" >> "$dir/$name.times"
 }
 
-rm -f "$dir/cp.times" "$dir/deid.times"
+rm -f "$dir/cp.times" "$dir/cpsync.times" "$dir/deid.times"
 for i in $(seq 1 "$runs"); do
     echo "== run $i of $runs" >&2
     rm -rf "$dir/cp_out" "$dir/deid_out"
     mkdir -p "$dir/cp_out"
     time_one cp cp "$src" "$dir/cp_out/"
+    sync
+    rm -rf "$dir/cp_out"
+    mkdir -p "$dir/cp_out"
+    # cp made as durable as deid's output (deid fsyncs before its atomic rename).
+    time_one cpsync sh -c 'cp "$1" "$2/" && sync "$2/$(basename "$1")"' sh "$src" "$dir/cp_out"
     sync
     time_one deid "$sigmark" deid "$src" --out "$dir/deid_out" --shift-days -1000 --jobs 1
     sync
@@ -75,14 +80,18 @@ stats() {
 }
 read -r cp_best cp_median cp_rss < <(stats "$dir/cp.times")
 read -r deid_best deid_median deid_rss < <(stats "$dir/deid.times")
+read -r cs_best cs_median cs_rss < <(stats "$dir/cpsync.times")
 mb=$(awk -v s="$size" 'BEGIN { printf "%.0f", s / 1e6 }')
 awk -v mb="$mb" -v cb="$cp_best" -v cm="$cp_median" -v cr="$cp_rss" \
-    -v db="$deid_best" -v dm="$deid_median" -v dr="$deid_rss" -v n="$runs" 'BEGIN {
+    -v db="$deid_best" -v dm="$deid_median" -v dr="$deid_rss" -v n="$runs" \
+    -v sb="$cs_best" -v sm="$cs_median" -v sr="$cs_rss" 'BEGIN {
     printf "file: %s MB, %d runs each\n", mb, n
     printf "%-6s %10s %10s %10s %12s\n", "", "best s", "median s", "MB/s best", "peak RSS MiB"
     printf "%-6s %10.3f %10.3f %10.0f %12.1f\n", "cp", cb, cm, mb / cb, cr / 1024
+    printf "%-6s %10.3f %10.3f %10.0f %12.1f\n", "cp+sync", sb, sm, mb / sb, sr / 1024
     printf "%-6s %10.3f %10.3f %10.0f %12.1f\n", "deid", db, dm, mb / db, dr / 1024
     printf "speed ratio deid/cp (best): %.2f (target >= 0.50); median: %.2f\n", cb / db, cm / dm
+    printf "speed ratio deid/(cp+sync) (best): %.2f; median: %.2f\n", sb / db, sm / dm
 }'
 awk -v cb="$cp_best" -v db="$deid_best" 'BEGIN { exit !(cb / db >= 0.5) }' || {
     echo "deid is slower than half of cp" >&2

@@ -308,11 +308,12 @@ enum Piece {
     Bytes(Vec<u8>),
 }
 
-/// SHA-256 of the output's pieces: source ranges read in 4 MiB pieces, new bytes as sent.
+/// SHA-256 of the output's pieces: source ranges read in 256 KiB pieces (small enough to
+/// stay in cache between the read and the hash), new bytes as sent.
 fn hash_pieces(src: &File, rx: std::sync::mpsc::Receiver<Piece>) -> std::io::Result<String> {
     use std::os::unix::fs::FileExt;
     let mut sha = Sha256::new();
-    let mut buf = vec![0u8; 4 << 20];
+    let mut buf = vec![0u8; 256 << 10];
     for piece in rx {
         match piece {
             Piece::Source(r) => {
