@@ -397,3 +397,37 @@ fn speed_against_cp() {
         "deid is slower than half the speed of cp + fsync"
     );
 }
+
+/// A shift past 2084 writes the header year as `yy` (EDF+ section 2.1.3.2) with the year in
+/// `Startdate`; sigmark reads such a copy with the shifted start, and de-identifies it again
+/// (back before 2084) with the start it had.
+#[test]
+fn a_start_past_2084_is_written_as_yy_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture::phi_recording(dir.path(), false);
+    let days = 25_000; // 2023-04-05 + 25,000 days = 2091-09-11
+    let far = dir.path().join("far.edf");
+    let p = Plan {
+        shift: Some(Shift::days(days)),
+        keep: Keep::default(),
+        dry_run: false,
+    };
+    deid_edf(&src, &far, &p).unwrap_or_else(|e| panic!("{e}"));
+    let bytes = std::fs::read(&far).unwrap();
+    let header = String::from_utf8_lossy(&bytes[168..176]).into_owned();
+    let field = String::from_utf8_lossy(&bytes[88..168]).into_owned();
+    println!("header date {header:?}, recording field {field:?}");
+    assert_eq!(header, "11.09.yy");
+    assert!(field.starts_with("Startdate 11-SEP-2091 "), "{field}");
+    let a = sigmark::open(&src).unwrap().start.unwrap().datetime;
+    let b = sigmark::open(&far).unwrap().start.unwrap().datetime;
+    assert_eq!(b - a, chrono::Duration::days(days));
+    let back = dir.path().join("back.edf");
+    let p = Plan {
+        shift: Some(Shift::days(-days)),
+        ..p
+    };
+    deid_edf(&far, &back, &p).unwrap_or_else(|e| panic!("{e}"));
+    let c = sigmark::open(&back).unwrap().start.unwrap().datetime;
+    assert_eq!(c, a);
+}

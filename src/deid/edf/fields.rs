@@ -197,12 +197,9 @@ fn identify(ids: &mut Identifiers, subfield: &str) {
 /// convention `01.01.85`) or not a calendar date.
 pub fn start_date(h: &Header) -> Option<NaiveDate> {
     let num = |a: usize| h.startdate.get(a..a + 2)?.parse::<u32>().ok();
-    let (d, m, yy) = (num(0)?, num(3)?, num(6)?);
-    let mut year = if yy >= 85 {
-        1900 + yy as i32
-    } else {
-        2000 + yy as i32
-    };
+    let (d, m) = (num(0)?, num(3)?);
+    // `yy` (EDF+ after 2084): no year here; it must come from `Startdate` below.
+    let mut year = num(6).map(|yy| yy as i32 + if yy >= 85 { 1900 } else { 2000 });
     if h.flavour != Flavour::Plain {
         let sub = h
             .recording
@@ -210,12 +207,12 @@ pub fn start_date(h: &Header) -> Option<NaiveDate> {
             .nth(1)
             .filter(|_| h.recording.starts_with("Startdate "));
         match sub.and_then(edf_date) {
-            Some(date) => year = date.year(),
+            Some(date) => year = Some(date.year()),
             None if h.startdate == UNKNOWN_DATE => return None,
             None => {}
         }
     }
-    NaiveDate::from_ymd_opt(year, m, d)
+    NaiveDate::from_ymd_opt(year?, m, d)
 }
 
 /// `dd.mm.yy` for the header; years outside 1985-2084 as EDF+ says (`yy`), which plain EDF

@@ -182,7 +182,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Header, Error> {
     let record_bytes = record_bytes(&c, &signals, bdf)?;
     let declared = c.integer("number of data records", 236, 8)?;
     let records = resolve_records(&mut c, declared, header_bytes, record_bytes)?;
-    check_dates(&mut c)?;
+    check_dates(&mut c, flavour != Flavour::Plain)?;
     let patient = c.text("local patient identification", 8, 80);
     let recording = c.text("local recording identification", 88, 80);
     let mut notes = c.departures.notes(bdf);
@@ -565,18 +565,19 @@ fn zero_duration(
 }
 
 /// Start date `dd.mm.yy` and time `hh.mm.ss` must be digits and dots where the spec puts them.
-fn check_dates(c: &mut Cursor<'_>) -> Result<(), Error> {
+/// An EDF+/BDF+ file may write `yy` for the year (section 2.1.3.2: years after 2084), which
+/// then comes from the recording field's `Startdate`.
+fn check_dates(c: &mut Cursor<'_>, plus: bool) -> Result<(), Error> {
     for (field, offset) in [
         ("startdate of recording", 168),
         ("starttime of recording", 176),
     ] {
         let b = &c.bytes[offset..offset + 8];
-        let ok = b.iter().enumerate().all(|(k, &ch)| {
-            if k == 2 || k == 5 {
-                ch == b'.'
-            } else {
-                ch.is_ascii_digit()
-            }
+        let yy = plus && offset == 168 && &b[6..8] == b"yy";
+        let ok = b.iter().enumerate().all(|(k, &ch)| match k {
+            2 | 5 => ch == b'.',
+            6 | 7 if yy => true,
+            _ => ch.is_ascii_digit(),
         });
         if !ok {
             let expected = if offset == 168 {

@@ -129,26 +129,22 @@ fn segments(onsets: &Option<Vec<f64>>, record_s: f64, records: u64) -> Vec<Segme
 /// files carry the 4-digit year in the recording field (`Startdate dd-MMM-yyyy`, section 2.1.3.3).
 fn start_time(h: &Header, offset_100ns: i64, notes: &mut Vec<String>) -> Option<StartTime> {
     let num = |s: &str, a: usize| s.get(a..a + 2).and_then(|x| x.parse::<u32>().ok());
-    let (d, mo, yy) = (
-        num(&h.startdate, 0)?,
-        num(&h.startdate, 3)?,
-        num(&h.startdate, 6)?,
-    );
+    let (d, mo) = (num(&h.startdate, 0)?, num(&h.startdate, 3)?);
     let (hh, mi, ss) = (
         num(&h.starttime, 0)?,
         num(&h.starttime, 3)?,
         num(&h.starttime, 6)?,
     );
-    let mut year = if yy >= 85 {
-        1900 + yy as i32
-    } else {
-        2000 + yy as i32
+    let plus = (h.flavour != Flavour::Plain)
+        .then(|| plus_year(&h.recording))
+        .flatten();
+    // `yy` (EDF+ after 2084) has no year of its own: it must come from `Startdate`.
+    let year = match (plus, num(&h.startdate, 6)) {
+        (Some(year), _) => year,
+        (None, Some(yy)) if yy >= 85 => 1900 + yy as i32,
+        (None, Some(yy)) => 2000 + yy as i32,
+        (None, None) => return None,
     };
-    if h.flavour != Flavour::Plain {
-        if let Some(y) = plus_year(&h.recording) {
-            year = y;
-        }
-    }
     let Some(base) = StartTime::from_fields(year, mo, d, hh, mi, ss) else {
         notes.push(format!(
             "the start date/time {} {} is not a valid clock time; times are shown from the first sample only",
