@@ -405,7 +405,7 @@ fn speed_against_cp() {
 fn a_start_past_2084_is_written_as_yy_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let src = fixture::phi_recording(dir.path(), false);
-    let days = 25_000; // 2023-04-05 + 25,000 days = 2091-09-11
+    let days = 25_000; // 2023-04-05 + 25,000 days = 2091-09-15
     let far = dir.path().join("far.edf");
     let p = Plan {
         shift: Some(Shift::days(days)),
@@ -417,8 +417,8 @@ fn a_start_past_2084_is_written_as_yy_and_read_back() {
     let header = String::from_utf8_lossy(&bytes[168..176]).into_owned();
     let field = String::from_utf8_lossy(&bytes[88..168]).into_owned();
     println!("header date {header:?}, recording field {field:?}");
-    assert_eq!(header, "11.09.yy");
-    assert!(field.starts_with("Startdate 11-SEP-2091 "), "{field}");
+    assert_eq!(header, "15.09.yy");
+    assert!(field.starts_with("Startdate 15-SEP-2091 "), "{field}");
     let a = sigmark::open(&src).unwrap().start.unwrap().datetime;
     let b = sigmark::open(&far).unwrap().start.unwrap().datetime;
     assert_eq!(b - a, chrono::Duration::days(days));
