@@ -456,3 +456,19 @@ fn the_command_prints_skips_and_the_summary_and_fails_on_a_skip() {
     );
     assert!(!Path::new(&out).exists());
 }
+
+/// A multi-segment WFDB record is one recording: its segment headers are de-identified with it
+/// (the WFDB part renames and rewrites them), not as recordings of their own.
+#[test]
+fn a_multi_segment_record_is_one_recording() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let root = t.path().join("in");
+    put(&root, "ms.hea", b"ms/2 1 360 20\nms_1 10\nms_2 10\n");
+    for seg in ["ms_1", "ms_2"] {
+        put_wfdb(&root, seg);
+    }
+    let out = t.path().join("out");
+    let report = go(&root, &options(&out), &doubles());
+    println!("{:?}", done(&report));
+    assert_eq!(done(&report), vec![pair("ms.hea", "deid-0001")]);
+}

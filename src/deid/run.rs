@@ -126,7 +126,8 @@ pub fn run(jobs: &[Job], opts: &Options, formats: &Formats) -> Result<RunReport,
                 format!("cannot start {} workers: {e}", opts.jobs),
             )
         })?;
-    let classes: Vec<Class> = pool.install(|| jobs.par_iter().map(classify).collect());
+    let mut classes: Vec<Class> = pool.install(|| jobs.par_iter().map(classify).collect());
+    fold_segments(&mut classes);
     let (named, mut entries) = name_all(classes, opts);
     if !opts.plan.dry_run {
         std::fs::create_dir_all(&opts.out).map_err(|e| DeidError::io(&opts.out, e))?;
@@ -168,6 +169,32 @@ fn classify(job: &Job) -> Class {
         }),
         Err(_) if has_wfdb_header(&job.source) => Class::Member,
         Err(e) => skip(&job.source, reason(&job.source, &e.to_string())),
+    }
+}
+
+/// The segment headers of a multi-segment WFDB record are de-identified with their record
+/// (which renames and rewrites them), so they are members here, not recordings of their own.
+fn fold_segments(classes: &mut [Class]) {
+    let mut segments = HashSet::new();
+    for c in classes.iter() {
+        let Class::Recording(f) = c else { continue };
+        if f.kind != Container::Wfdb {
+            continue;
+        }
+        if let Some((hea, h)) = formats::wfdb::probe_header(&f.source) {
+            let dir = formats::wfdb::header::dir_of(&hea);
+            segments.extend(
+                h.segments
+                    .iter()
+                    .filter(|s| s.name != "~")
+                    .map(|s| dir.join(format!("{}.hea", s.name))),
+            );
+        }
+    }
+    for c in classes.iter_mut() {
+        if matches!(c, Class::Recording(f) if segments.contains(&f.source)) {
+            *c = Class::Member;
+        }
     }
 }
 
