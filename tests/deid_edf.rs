@@ -431,3 +431,21 @@ fn a_start_past_2084_is_written_as_yy_and_read_back() {
     let c = sigmark::open(&back).unwrap().start.unwrap().datetime;
     assert_eq!(c, a);
 }
+
+/// A plain EDF (no `EDF+` in the reserved field) with an `EDF Annotations` signal is read as
+/// samples, so its TAL texts could not be scrubbed: deid refuses it rather than copy them.
+#[test]
+fn an_undeclared_annotation_signal_is_refused_not_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = fixture::phi_recording(dir.path(), false);
+    let mut bytes = std::fs::read(&src).unwrap();
+    bytes[192..236].copy_from_slice(&[b' '; 44]);
+    let plain = dir.path().join("plain.edf");
+    std::fs::write(&plain, &bytes).unwrap();
+    let out = dir.path().join("out.edf");
+    let err = deid_edf(&plain, &out, &plan(false)).unwrap_err();
+    println!("{err}");
+    assert!(matches!(err, DeidError::Refused { .. }), "{err}");
+    assert!(err.to_string().contains("unscrubbed"), "{err}");
+    assert!(!out.exists());
+}

@@ -37,6 +37,9 @@ pub fn deid_edf(src: &Path, out: &Path, plan: &Plan) -> Result<Outcome, DeidErro
     if h.open_for_writing {
         return Err(refused(src, "the recording is still being written (its record count is -1 or the file grows); de-identify it once it is complete"));
     }
+    if undeclared_annotations(&h) {
+        return Err(refused(src, "a signal is labelled as annotations but the reserved field does not declare EDF+/BDF+, so its texts cannot be read as TALs and would be copied unscrubbed; declare the file EDF+ (`sigmark repair`) or remove the signal"));
+    }
     let edit = fields::rewrite(&h, plan).map_err(|e| DeidError::invalid(src, e))?;
     let scrubber = Scrubber::new(edit.ids.clone(), plan.shift);
     let mut report = FileReport {
@@ -129,6 +132,15 @@ fn put(field: &mut [u8], text: &str) {
 
 /// Where each annotation signal sits in a record: (offset, length) in bytes, the first being
 /// the one whose first TAL keeps time (EDF+ section 2.2.4). None in plain EDF/BDF.
+/// A plain EDF/BDF holding an `EDF Annotations`/`BDF Annotations` signal: read as samples,
+/// though it most likely holds annotation texts.
+fn undeclared_annotations(h: &Header) -> bool {
+    h.flavour == Flavour::Plain
+        && h.signals
+            .iter()
+            .any(|s| matches!(s.label.trim(), "EDF Annotations" | "BDF Annotations"))
+}
+
 fn slots(h: &Header) -> Vec<(usize, usize)> {
     if h.flavour == Flavour::Plain {
         return Vec::new();
