@@ -11,13 +11,13 @@ mod tal;
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use memmap2::{Mmap, MmapOptions};
 use sha2::{Digest, Sha256};
 
 use super::scrub::Scrubber;
-use super::{DeidError, FileReport, Outcome, Plan};
+use super::{dir_of, DeidError, FileReport, Outcome, Plan};
 use crate::formats::edf::{read_header, Flavour, Header};
 
 pub use fields::{edf_date, format_edf_date, start_date, UNKNOWN_DATE};
@@ -82,7 +82,7 @@ fn refused(path: &Path, why: &str) -> DeidError {
 fn check_output(src: &Path, out: &Path) -> Result<(), DeidError> {
     let canon_src = src.canonicalize().map_err(|e| DeidError::io(src, e))?;
     let canon_out = match (out.parent(), out.file_name()) {
-        (Some(dir), Some(name)) => dir_of(dir).canonicalize().ok().map(|d| d.join(name)),
+        (Some(_), Some(name)) => dir_of(out).canonicalize().ok().map(|d| d.join(name)),
         _ => None,
     };
     if canon_out.as_deref() == Some(canon_src.as_path())
@@ -100,14 +100,6 @@ fn check_output(src: &Path, out: &Path) -> Result<(), DeidError> {
         ));
     }
     Ok(())
-}
-
-fn dir_of(dir: &Path) -> PathBuf {
-    if dir.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        dir.to_path_buf()
-    }
 }
 
 /// The header with the patient, recording and startdate fields replaced; every other byte
@@ -267,8 +259,8 @@ impl Records<'_> {
     /// `copy_file_range` on Linux), so the copy runs near the speed of `cp`; a second thread
     /// hashes them from the map meanwhile.
     fn write(&self, out: &Path, header: &[u8]) -> Result<(SlotStats, String), DeidError> {
-        let dir = dir_of(out.parent().unwrap_or(Path::new(".")));
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| DeidError::io(&dir, e))?;
+        let dir = dir_of(out);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| DeidError::io(dir, e))?;
         let file = tmp.as_file_mut();
         let (stats, sha) = std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(256);

@@ -22,7 +22,7 @@ mod files_store;
 mod files_time;
 
 use super::scrub::Scrubber;
-use super::{DeidError, FileReport};
+use super::{dir_of, DeidError, FileReport};
 use crate::annotations::store::{check_reader, write_atomic, CONSENSUS};
 use crate::annotations::StoreError;
 use files_env::{Env, Tally};
@@ -170,12 +170,6 @@ fn stem_of(p: &Path) -> Result<String, DeidError> {
         .and_then(|s| s.to_str())
         .map(str::to_string)
         .ok_or_else(|| DeidError::invalid(p, "expected a file name with a UTF-8 stem"))
-}
-
-fn dir_of(p: &Path) -> &Path {
-    p.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
 }
 
 /// The annotation files of `recording`, each with its output path.

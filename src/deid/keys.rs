@@ -78,10 +78,7 @@ pub fn check_key_path(key: &Path, out: &Path) -> Result<(), DeidError> {
 /// key of an earlier run).
 pub fn write_key(key_path: &Path, key: &KeyFile, out: &Path) -> Result<(), DeidError> {
     check_key_path(key_path, out)?;
-    let dir = key_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = super::dir_of(key_path);
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| DeidError::io(dir, e))?;
     restrict(tmp.as_file(), key_path)?;
     let text = serde_json::to_string_pretty(key)

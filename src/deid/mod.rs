@@ -150,6 +150,14 @@ pub struct FileReport {
     pub skipped: Option<String>,
 }
 
+/// The directory an output (or source) path lies in: its parent, or `.` for a bare file name,
+/// where temporary files are made and names are resolved.
+pub fn dir_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// What to do to one recording: the same for every format.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
@@ -47,9 +47,9 @@ fn write_atomic(
     out: &Path,
     fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> Result<(), DeidError>,
 ) -> Result<String, DeidError> {
-    let dir = out_dir(out);
+    let dir = crate::deid::dir_of(out);
     let io = |e| DeidError::io(out, e);
-    let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     let mut hash = Sha256::new();
     {
         let mut file = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
@@ -63,13 +63,6 @@ fn write_atomic(
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist_noclobber(out).map_err(|e| io(e.error))?;
     Ok(hex(&hash.finalize()))
-}
-
-fn out_dir(out: &Path) -> PathBuf {
-    match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }
 
 /// Writes `bytes` as `out`; returns the SHA-256.
