@@ -13,6 +13,7 @@ pub mod formats;
 pub mod jobs;
 pub mod signal;
 pub mod snapshot;
+pub mod study;
 pub mod synth;
 pub mod text;
 pub mod tui;

@@ -12,6 +12,7 @@ pub mod open;
 pub mod repair;
 pub mod snapshot;
 pub mod spectrum;
+pub mod study;
 pub mod synth;
 
 use std::path::PathBuf;
@@ -75,6 +76,11 @@ pub enum Command {
     /// De-identified copies of recordings and their annotation files (fields cleared, dates
     /// shifted, names replaced in text; samples and onsets unchanged), flat under --out.
     Deid(deid::Args),
+    /// A reading study in a directory: init, add, next, status, qa, audit.
+    Study(study::Args),
+    /// Every event's history for a recording: who made and changed it, when, under which
+    /// keymap version, adjudication and QA decisions.
+    Audit(study::audit::Args),
 }
 
 /// Hints for recordings whose metadata is incomplete (HDF5).
@@ -165,6 +171,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check(a) => check::run(&a),
         Command::Repair(a) => repair::run(&a),
         Command::Deid(a) => deid::run(&a),
+        Command::Study(a) => study::run(&a),
+        Command::Audit(a) => study::audit::run(&a),
     }
 }
 
