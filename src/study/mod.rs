@@ -106,3 +106,26 @@ pub fn containing(recording: &Path) -> Result<Option<(Study, String)>, StudyErro
     }
     Ok(None)
 }
+
+/// Appends an open of `recording` to its study's `access.jsonl` (fsynced) when it lies in a
+/// study; does nothing otherwise. Returns whether it was logged. Every command that shows a
+/// recording's signal or events (viewer, QA, adjudication, export, compare) calls this first.
+pub fn record_access(
+    recording: &Path,
+    who: &str,
+    mode: log::AccessMode,
+    forced: bool,
+) -> Result<bool, StudyError> {
+    let Some((study, rel)) = containing(recording)? else {
+        return Ok(false);
+    };
+    let entry = log::Access {
+        time: log::now(),
+        who: who.to_string(),
+        recording: rel,
+        mode,
+        forced,
+    };
+    log::append(&study.access_path(), &entry)?;
+    Ok(true)
+}
