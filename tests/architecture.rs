@@ -25,6 +25,8 @@ enum Layer {
 ///   only users are `annotations` and `export`, above it.
 /// - `synth` writes recordings through `formats` (the EDF+/HDF5 writers) and is used only by
 ///   `cli`: a tool over formats, a peer of `export`.
+/// - `study` runs compare's engine over a study's tables (status, audit), so it sits above
+///   compare and export; export's `--qa` filter is built by the CLI from `study::qa`.
 /// - `jobs` does not exist yet on every branch; it is placed between {compare, export} and tui.
 const LAYERS: &[(&str, Layer)] = &[
     ("text", Layer::Leaf),
@@ -37,6 +39,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("deid", Layer::Rank(3)),
     ("snapshot", Layer::Rank(3)),
     ("synth", Layer::Rank(3)),
+    ("study", Layer::Rank(4)),
     ("jobs", Layer::Rank(4)),
     ("tui", Layer::Rank(5)),
     ("cli", Layer::Rank(6)),
