@@ -32,9 +32,26 @@ pub struct LabelDef {
     /// Why there is no code, when there is none.
     pub code_note: String,
     pub description: String,
+    /// Every event of this label needs a QA decision by a second expert (a study's critical
+    /// labels are these rows).
+    pub critical: bool,
+    /// Critical only when the event's value falls below this level (the lowest sample of the
+    /// event's channel over the event, in the channel's unit: `Desaturation` below 85 % SpO2).
+    /// Set only on critical labels.
+    pub critical_below: Option<f64>,
+    /// Which optional fields the row wrote: an override row changes only those.
+    pub given: Given,
     /// The file and 1-based line the row came from.
     pub file: PathBuf,
     pub line: usize,
+}
+
+/// The optional fields a keymap row wrote, so that a user's override row naming only a key or
+/// `critical = true` leaves the shipped row's kind and criticality as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Given {
+    pub kind: bool,
+    pub critical: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +96,8 @@ struct Row {
     code_note: String,
     #[serde(default)]
     description: String,
+    critical: Option<bool>,
+    critical_below: Option<f64>,
 }
 
 /// The shipped taxonomies, by name.
@@ -156,7 +175,15 @@ impl Taxonomy {
                     return Err(err(line, format!("label {name:?}: code {c:?} is not a SNOMED CT concept id (6 to 18 digits)")));
                 }
             }
+            let critical_below = critical_level(row.critical, row.critical_below, &name)
+                .map_err(|d| err(line, d))?;
             labels.push(LabelDef {
+                given: Given {
+                    kind: row.kind.is_some(),
+                    critical: row.critical.is_some(),
+                },
+                critical: row.critical.unwrap_or(critical_below.is_some()),
+                critical_below,
                 name,
                 key: row.key.map(|k| k.into_inner()).unwrap_or_default(),
                 kind,
@@ -193,7 +220,19 @@ impl Taxonomy {
                     if !l.key.is_empty() {
                         slot.key = l.key.clone();
                     }
-                    slot.kind = l.kind;
+                    if l.given.kind {
+                        slot.kind = l.kind;
+                    }
+                    if l.given.critical {
+                        slot.critical = l.critical;
+                        if !l.critical {
+                            slot.critical_below = None;
+                        }
+                    }
+                    if l.critical_below.is_some() {
+                        slot.critical = true;
+                        slot.critical_below = l.critical_below;
+                    }
                     if l.code.is_some() {
                         slot.code = l.code.clone();
                     }
@@ -274,6 +313,33 @@ impl Taxonomy {
     pub fn label(&self, name: &str) -> Option<&LabelDef> {
         self.labels.iter().find(|l| l.name == name)
     }
+
+    /// The critical labels, in keymap order.
+    pub fn critical(&self) -> impl Iterator<Item = &LabelDef> {
+        self.labels.iter().filter(|l| l.critical)
+    }
+}
+
+/// A row's `critical_below`: a finite number, and only on a row that is critical.
+fn critical_level(
+    critical: Option<bool>,
+    below: Option<f64>,
+    name: &str,
+) -> Result<Option<f64>, String> {
+    let Some(level) = below else {
+        return Ok(None);
+    };
+    if !level.is_finite() {
+        return Err(format!(
+            "label {name:?}: critical_below {level} must be a finite number"
+        ));
+    }
+    if critical == Some(false) {
+        return Err(format!(
+            "label {name:?}: critical_below {level} with critical = false; drop one of them"
+        ));
+    }
+    Ok(Some(level))
 }
 
 #[cfg(test)]
@@ -365,5 +431,109 @@ mod tests {
         assert_eq!(e.line, 7, "{e}");
         dup.labels.pop();
         dup.validate().unwrap();
+    }
+
+    #[test]
+    fn shipped_keymaps_mark_their_critical_labels() {
+        let want = [
+            (
+                "ecg",
+                vec![("VT", None), ("VF", None), ("Pause", None), ("AVB3", None)],
+            ),
+            ("eeg", vec![("Seizure", None)]),
+            ("rpm", vec![("Desaturation", Some(85.0)), ("Apnea", None)]),
+        ];
+        for (name, critical) in want {
+            let t = Taxonomy::choose(name, None).unwrap();
+            let got: Vec<(&str, Option<f64>)> = t
+                .critical()
+                .map(|l| (l.name.as_str(), l.critical_below))
+                .collect();
+            println!("{name} {}: {got:?}", t.version);
+            assert_eq!(got, critical, "{name}");
+            assert_ne!(t.version, "1.0", "{name}: the version was not bumped");
+        }
+    }
+
+    #[test]
+    fn critical_below_needs_a_number_on_a_critical_row() {
+        let head = "name = \"x\"\nversion = \"1\"\n[[label]]\nname = \"A\"\nkey = \"a\"\n";
+        let t = Taxonomy::parse(
+            &format!("{head}critical_below = 88.5\n"),
+            Path::new("k.toml"),
+        )
+        .unwrap();
+        let a = t.label("A").unwrap();
+        println!("{a:?}");
+        assert!(a.critical, "critical_below alone makes the label critical");
+        assert_eq!(a.critical_below, Some(88.5));
+        let plain = Taxonomy::parse(head, Path::new("k.toml")).unwrap();
+        assert!(!plain.label("A").unwrap().critical);
+        let e = Taxonomy::parse(
+            &format!("{head}critical = false\ncritical_below = 80\n"),
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        println!("{e}");
+        assert_eq!(e.line, 4);
+        assert!(e.to_string().contains("critical = false"), "{e}");
+        let e = Taxonomy::parse(
+            &format!("{head}critical_below = nan\n"),
+            Path::new("k.toml"),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("finite"), "{e}");
+        let e = Taxonomy::parse(&format!("{head}critical = \"yes\"\n"), Path::new("k.toml"))
+            .unwrap_err();
+        println!("{e}");
+        assert_eq!(e.line, 6, "{e}");
+    }
+
+    #[test]
+    fn an_override_row_changes_only_what_it_writes() {
+        let mut t = Taxonomy::choose("ecg", None).unwrap();
+        let user = Taxonomy::parse(
+            "[[label]]\nname = \"PVC\"\ncritical = true\n[[label]]\nname = \"VT\"\nkey = \"T\"\n[[label]]\nname = \"AVB3\"\ncritical = false\n[[label]]\nname = \"Torsades\"\nkey = \"Z\"\nkind = \"interval\"\ncode_note = \"local\"\ncritical = true\n",
+            Path::new("u.toml"),
+        )
+        .unwrap();
+        t.patch(user);
+        t.validate().unwrap();
+        let pvc = t.label("PVC").unwrap();
+        let vt = t.label("VT").unwrap();
+        println!("{pvc:?}\n{vt:?}");
+        assert!(pvc.critical, "a user row may make a shipped label critical");
+        assert_eq!(pvc.kind, LabelKind::Point);
+        assert!(vt.critical, "a new key leaves VT critical");
+        assert_eq!(vt.kind, LabelKind::Interval, "a row without kind keeps it");
+        assert_eq!(vt.key, "T");
+        assert!(!t.label("AVB3").unwrap().critical);
+        assert!(t.label("Torsades").unwrap().critical);
+        let mut rpm = Taxonomy::choose("rpm", None).unwrap();
+        rpm.patch(
+            Taxonomy::parse(
+                "[[label]]\nname = \"Desaturation\"\ncritical_below = 88\n[[label]]\nname = \"Apnea\"\ncritical = true\n",
+                Path::new("u.toml"),
+            )
+            .unwrap(),
+        );
+        let d = rpm.label("Desaturation").unwrap();
+        assert_eq!((d.critical, d.critical_below), (true, Some(88.0)));
+        assert_eq!(d.kind, LabelKind::Interval);
+    }
+
+    #[test]
+    fn critical_survives_a_user_keymap_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("eeg.toml"),
+            "version = \"site2\"\n[[label]]\nname = \"Spike\"\ncritical = true\n",
+        )
+        .unwrap();
+        let t = Taxonomy::choose("eeg", Some(dir.path())).unwrap();
+        let got: Vec<&str> = t.critical().map(|l| l.name.as_str()).collect();
+        println!("{} {got:?}", t.version);
+        assert_eq!(got, ["Seizure", "Spike"]);
+        assert_eq!(t.version, "1.1+site2");
     }
 }
