@@ -10,7 +10,9 @@
 //!
 //! The two logs are append-only, each line fsynced before the action is shown as done.
 
+pub mod assign;
 pub mod file;
+pub mod init;
 pub mod log;
 pub mod qa;
 
