@@ -120,10 +120,12 @@ pub fn init(dir: &Path, setup: &Setup) -> Result<Created, StudyError> {
     let choice = match (&setup.keymap, found.first_keymap) {
         (Some(k), _) => k.clone(),
         (None, Some(k)) => k.to_string(),
-        (None, None) => return Err(usage(format!(
+        (None, None) => {
+            return Err(usage(format!(
             "no recording under {} to infer the label keymap from: give --keymap ecg|eeg|rpm|PATH",
             dir.display()
-        ))),
+        )))
+        }
     };
     let user_dir = crate::annotations::config::label_keymap_dir();
     let tax = Taxonomy::choose(&choice, user_dir.as_deref())
@@ -240,8 +242,15 @@ fn check_names(names: &[String], flag: &str) -> Result<(), StudyError> {
         check_reader(n).map_err(|e| usage(format!("{flag}: {e}")))?;
         check_human_reader(n, flag).map_err(|e| usage(e.to_string()))?;
         if let Some(first) = names[..i].iter().find(|o| same_name(o, n)) {
+            let case = if first == n {
+                String::new()
+            } else {
+                format!(
+                    " (as {first:?}: names differing only in case are one file on some systems)"
+                )
+            };
             return Err(usage(format!(
-                "{flag}: {n:?} is given twice ({first:?}); each name once"
+                "{flag}: {n:?} is given twice{case}; give each name once"
             )));
         }
     }
