@@ -240,6 +240,28 @@ fn rpm_and_keymap_files_give_their_critical_rows() {
 }
 
 #[test]
+fn a_wfdb_record_is_one_recording_named_by_its_header() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    put_recordings(dir.path(), 0..1);
+    let w = dir.path().join("w");
+    std::fs::create_dir(&w).unwrap();
+    std::fs::write(
+        w.join("rec.hea"),
+        "rec 1 250 10\nrec.dat 16 200 16 0 0 0 0 ECG\n",
+    )
+    .unwrap();
+    std::fs::write(w.join("rec.dat"), [0u8; 20]).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let run = study(&["init", d, "--readers", "a", "--reads", "1"], home.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_, file) = read(dir.path());
+    let got: Vec<&str> = file.recordings.iter().map(|a| a.path.as_str()).collect();
+    println!("{got:?}");
+    assert_eq!(got, ["ecg/p00/rec00.edf", "w/rec.hea"]);
+}
+
+#[test]
 fn bad_input_is_refused_with_status_2() {
     let home = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();

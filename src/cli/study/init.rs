@@ -62,11 +62,11 @@ pub fn run_init(a: &InitArgs) -> Result<(), CliError> {
     report_skipped(&made.skipped);
     let f = &made.study.file;
     println!(
-        "{}: study {} with {} recordings, {} per recording; guideline {} {}; seed {}",
+        "{}: study {} with {}, {} per recording; guideline {} {}; seed {}",
         shown(&made.study.dir.join(crate::study::STUDY_FILE)),
         sanitize(&f.name),
-        f.recordings.len(),
-        f.reads,
+        recordings(f.recordings.len()),
+        readers(f.reads),
         sanitize(&f.guideline.keymap),
         sanitize(&f.guideline.version),
         f.seed
@@ -103,9 +103,9 @@ pub fn run_add(a: &AddArgs) -> Result<(), CliError> {
     }
     let f = &done.study.file;
     println!(
-        "{}: {} new recordings assigned ({} in the study, {} missing)",
+        "{}: {} assigned ({} in the study, {} missing)",
         shown(&done.study.dir.join(crate::study::STUDY_FILE)),
-        done.added.len(),
+        new_recordings(done.added.len()),
         f.recordings.len(),
         done.missing.len()
     );
@@ -119,6 +119,18 @@ pub fn run_add(a: &AddArgs) -> Result<(), CliError> {
     }
     print_loads(f);
     Ok(())
+}
+
+fn recordings(n: usize) -> String {
+    format!("{n} recording{}", if n == 1 { "" } else { "s" })
+}
+
+fn new_recordings(n: usize) -> String {
+    format!("{n} new recording{}", if n == 1 { "" } else { "s" })
+}
+
+fn readers(n: usize) -> String {
+    format!("{n} reader{}", if n == 1 { "" } else { "s" })
 }
 
 fn print_loads(f: &StudyFile) {
