@@ -10,9 +10,11 @@
 //!
 //! The two logs are append-only, each line fsynced before the action is shown as done.
 
+pub mod access;
 pub mod file;
 pub mod log;
 pub mod qa;
+pub mod reading;
 
 use std::path::{Path, PathBuf};
 
