@@ -135,6 +135,7 @@ fn files(args: &Args, tables: &[PathBuf], settings: &Settings) -> Result<(), Cli
     if let Some(rec) = &args.recording {
         c.duration_source = format!("--recording {}", rec.display());
     }
+    log_access(c.recording.iter().chain(&args.recording))?;
     if tables.len() > 2 && (c.event.is_some() || c.beat.is_some()) {
         c.notes
             .push("event and beat modes compare the first two tables (A and B)".into());
@@ -165,6 +166,8 @@ fn directory(args: &Args, dir: &std::path::Path, settings: &Settings) -> Result<
     for r in &args.readers {
         check_reader(r).map_err(|e| CliError::Usage(e.to_string()))?;
     }
+    let found = batch::discover(dir, &args.readers).map_err(fail)?;
+    log_access(found.iter().filter_map(|f| f.recording.as_ref()))?;
     let b = batch::run(dir, &args.readers, settings).map_err(fail)?;
     if b.rows.is_empty() {
         return Err(CliError::Usage(format!(
@@ -181,6 +184,15 @@ fn directory(args: &Args, dir: &std::path::Path, settings: &Settings) -> Result<
         summary::render_batch(&b)
     };
     emit(&out)
+}
+
+/// Logs the compared recordings that lie in a study in its `access.jsonl`, before the
+/// comparison is shown.
+fn log_access<'a>(recordings: impl Iterator<Item = &'a PathBuf>) -> Result<(), CliError> {
+    let who = crate::study::access::who(None);
+    let mode = crate::study::log::AccessMode::Compare;
+    crate::study::access::record_all(recordings.map(|p| p.as_path()), &who, mode)?;
+    Ok(())
 }
 
 fn csv((header, rows): (Vec<&str>, Vec<Vec<String>>)) -> Result<String, CliError> {

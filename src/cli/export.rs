@@ -73,6 +73,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         shard: args.shard,
         open: args.hints.options(),
     };
+    log_access(&opts)?;
     let summary = match format {
         OutFormat::Bids => export::bids::export(&opts)?,
         OutFormat::Edfplus | OutFormat::EdfbrowserCsv => {
@@ -87,6 +88,20 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         _ => with_progress(&opts)?,
     };
     report(&summary)
+}
+
+/// Logs each recording to export that lies in a study in its `access.jsonl`, before any of its
+/// events are written.
+fn log_access(opts: &export::Options) -> Result<(), CliError> {
+    let found = export::discover::find(&opts.inputs);
+    let exported = found
+        .candidates
+        .iter()
+        .filter(|c| opts.shard.is_none_or(|s| s.holds(&c.rel)));
+    let who = crate::study::access::who(None);
+    let mode = crate::study::log::AccessMode::Export;
+    crate::study::access::record_all(exported.map(|c| c.path.as_path()), &who, mode)?;
+    Ok(())
 }
 
 /// Runs the export with a progress bar on stderr when stderr is a terminal.

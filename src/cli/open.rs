@@ -57,6 +57,12 @@ pub struct ViewArgs {
     /// How often a followed file is looked at, in milliseconds (default 500).
     #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub follow_ms: Option<u64>,
+    /// Study: read a recording not assigned to the reader (the open is logged as forced).
+    #[arg(long)]
+    pub force: bool,
+    /// Study: reopen a reading the reader has finished (logged in readings.jsonl).
+    #[arg(long)]
+    pub reopen: bool,
 }
 
 impl ViewArgs {
@@ -119,6 +125,7 @@ impl ViewArgs {
             adjudicator,
             pair_tolerance_s: self.pair_tolerance,
             follow: Default::default(),
+            study: None,
         })
     }
 }
@@ -141,5 +148,6 @@ pub fn view(file: &FilePath, v: &ViewArgs, hints: &FormatHints) -> Result<(), Cl
         ),
         open: hints.options(),
     };
+    super::study::next::within_study(file, v, &mut opts)?;
     Ok(crate::tui::run(rec, &opts)?)
 }

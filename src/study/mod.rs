@@ -11,10 +11,12 @@
 //! The two logs are append-only, each line fsynced before the action is shown as done.
 
 pub mod assign;
+pub mod access;
 pub mod file;
 pub mod init;
 pub mod log;
 pub mod qa;
+pub mod reading;
 
 use std::path::{Path, PathBuf};
 

@@ -133,6 +133,8 @@ actions! {
     Snapshot => "snapshot", None, snapshot::write_visible, "Write the visible window as a report strip on paper scale (SVG beside the recording)";
     // Recordings still being written (issue 15, follow)
     Follow => "follow", None, follow::toggle, "Follow a file still being written: the window stays at the end as data arrives (again: stop; after scrolling back: resume)";
+    // Reading studies (issue 16)
+    FinishReading => "finish_reading", None, crate::tui::study::finish, "Study: mark this reading finished (the table is saved first; sigmark study next opens the next)";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

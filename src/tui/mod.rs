@@ -24,6 +24,7 @@ pub mod prepare;
 pub mod quit;
 pub mod render;
 pub mod scale;
+pub mod study;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -65,6 +66,8 @@ pub struct Options {
     pub pair_tolerance_s: Option<f64>,
     /// Following a file still being written (`--follow`, `--follow-ms`).
     pub follow: follow::Config,
+    /// Reading within a study (`sigmark study next`, or `open` of a study's recording).
+    pub study: Option<study::StudyReading>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +156,7 @@ pub fn build_app(rec: crate::signal::Recording, opts: &Options) -> Result<App, T
         attach_annotations(&mut app, reader, opts)?;
     }
     follow::setup(&mut app, opts.follow.clone(), opts.span_s);
+    study::attach(&mut app, opts.study.as_ref());
     Ok(app)
 }
 
