@@ -246,3 +246,28 @@ fn eeglab_fields_are_cleared_or_scrubbed_with_channels_and_onsets_intact() {
     assert!(!a.annotations.is_empty());
     assert_eq!(onsets(&a), onsets(&b), "event onsets");
 }
+
+#[test]
+fn a_char_array_stored_chunked_is_refused_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("chunked.set");
+    let units: Vec<u16> = "Jane Doe".encode_utf16().collect();
+    let bytes = Hdf5Builder::new()
+        .dataset(
+            DatasetBuilder::typed_data::<u16>("EEG/subject", vec![8u64, 1], &units)
+                .unwrap()
+                .chunked(vec![4u64, 1])
+                .attribute(AttributeBuilder::fixed_string("MATLAB_class", "char")),
+        )
+        .dataset(DatasetBuilder::typed_data::<f32>("EEG/data", vec![4u64, 1], &[0.0; 4]).unwrap())
+        .into_plan()
+        .unwrap()
+        .encode(WriteOptions::default())
+        .unwrap();
+    std::fs::write(&src, bytes).unwrap();
+    let out = tmp.path().join("out.set");
+    let e = deid_hdf5(&src, &out, &plan()).unwrap_err().to_string();
+    println!("{e}");
+    assert!(e.contains("/EEG/subject") && e.contains("chunked"), "{e}");
+    assert!(!out.exists(), "a copy was written");
+}

@@ -114,7 +114,7 @@ struct Item {
 
 enum Place {
     /// A string dataset.
-    Dataset(Dataset),
+    Dataset(Box<Dataset>),
     /// String attribute `attr` (of `count` elements) of the object at `addr`.
     Attr {
         addr: u64,
@@ -208,7 +208,7 @@ fn items(src: &Path, file: &Hdf5File) -> Result<Vec<Item>, DeidError> {
             name: path,
             rule,
             old,
-            place: Place::Dataset(ds),
+            place: Place::Dataset(Box::new(ds)),
         });
     }
     out.extend(eeglab::items(src, file)?);

@@ -99,9 +99,14 @@ pub fn data(file: &Hdf5File, addr: u64) -> Result<Data, String> {
                 });
             }
             (Some(v), Some(c)) => {
+                let how = match (v, c) {
+                    (3..=5, 2) => "chunked",
+                    (3..=5, 3) => "as a virtual dataset",
+                    _ => "in an old layout message",
+                };
                 return Err(format!(
-                    "stored in a layout (message version {v}, class {c}) that cannot be rewritten in place"
-                ))
+                    "stored {how} (layout message version {v}, class {c}), which cannot be rewritten in place"
+                ));
             }
             _ => {}
         }
