@@ -1,9 +1,9 @@
-//! De-identifying HDF5 recordings (NWB, SNIRF) by patching the copy in place: the file is
-//! stream-copied and the bytes of each identifying string value are overwritten with a value
-//! of the same or smaller length (padded), so every other byte, all signal data included, is
-//! bit-identical and the copy runs at the speed of `cp`.
+//! De-identifying HDF5 recordings (NWB, SNIRF, EEGLAB `.set`) by patching the copy in place:
+//! the file is stream-copied and the bytes of each identifying string value are overwritten
+//! with a value of the same or smaller length (padded), so every other byte, all signal data
+//! included, is bit-identical and the copy runs at the speed of `cp`.
 //!
-//! Rewritten (string datasets stored contiguously, fixed- or variable-length):
+//! Rewritten (string datasets stored contiguously or compact, fixed- or variable-length):
 //! - NWB: `/general/subject/*` (subject_id, description, genotype, strain, date_of_birth
 //!   cleared to `X`; sex kept with `--keep sex`; age kept with `--keep age`, 90 and over as
 //!   `90+`), `/general/{institution,lab,experimenter,session_id,data_collection,surgery,
@@ -13,18 +13,36 @@
 //!   shift is wanted).
 //! - SNIRF `/nirs*/metaDataTags`: SubjectID, DateOfBirth cleared, sex and age by the Keep
 //!   rules, MeasurementDate shifted, MeasurementTime kept, every other string tag scrubbed.
+//! - EEGLAB `.set` (MATLAB v7.3): `EEG.subject`, `setname`, `filename`, `filepath` cleared,
+//!   a text `EEG.session` cleared, comments, history, `EEG.etc` texts and event texts
+//!   scrubbed (see `hdf5_eeglab`); MATLAB char arrays keep their number of code units.
+//! - String attributes of every group and dataset (see `hdf5_attrs`): subject/patient ids,
+//!   experimenter and birthdates cleared, institution/lab cleared, NWB dates shifted, every
+//!   other text scrubbed; structural ones (MATLAB_class, namespace, neurodata_type,
+//!   object_id) left alone.
 //!
-//! A field that must change but is stored otherwise (chunked, compact, an attribute) is an
-//! error naming it: nothing is written rather than a copy with identifiers left in it.
-//! EEGLAB `.set` (MATLAB char arrays) and attributes are not handled yet.
+//! Values in object headers (compact data, attributes) are found by walking the header's
+//! messages (`hdf5_ohdr`); the Jenkins lookup3 checksum of each version 2 header chunk that
+//! changes is recomputed. Every value identifying the person (`Rule::Id`) is read first,
+//! so its words are scrubbed from every text of the file.
+//!
+//! A field that must change but is stored otherwise (chunked, a dense-storage attribute, a
+//! shared datatype, a MATLAB char matrix of several rows) is an error naming it: nothing is
+//! written rather than a copy with identifiers left in it.
 
+#[path = "hdf5_attrs.rs"]
+mod attrs;
+#[path = "hdf5_eeglab.rs"]
+mod eeglab;
+#[path = "hdf5_ohdr.rs"]
+mod ohdr;
 #[path = "hdf5_slots.rs"]
 mod slots;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
-use hdf5_reader::Hdf5File;
+use hdf5_reader::{Dataset, Datatype, Hdf5File};
 
 use super::wfdb::out::{self, Patch};
 use super::{DeidError, Field, FileReport, Identifiers, Outcome, Plan};
@@ -86,6 +104,32 @@ fn snirf_rule(tag: &str) -> Rule {
     }
 }
 
+/// One value to rewrite: its name in the report, its rule, its elements and where it is.
+struct Item {
+    name: String,
+    rule: Rule,
+    old: Vec<String>,
+    place: Place,
+}
+
+enum Place {
+    /// A string dataset.
+    Dataset(Box<Dataset>),
+    /// String attribute `attr` (of `count` elements) of the object at `addr`.
+    Attr {
+        addr: u64,
+        attr: String,
+        count: usize,
+        dtype: Datatype,
+    },
+    /// A MATLAB char array of `units` code units (`matrix`: of several rows).
+    Chars {
+        addr: u64,
+        units: usize,
+        matrix: bool,
+    },
+}
+
 /// De-identifies the HDF5 recording `src` into `out`.
 pub fn deid_hdf5(src: &Path, out: &Path, plan: &Plan) -> Result<Outcome, DeidError> {
     if !plan.dry_run {
@@ -93,23 +137,12 @@ pub fn deid_hdf5(src: &Path, out: &Path, plan: &Plan) -> Result<Outcome, DeidErr
     }
     let file = Hdf5File::open(src)
         .map_err(|e| DeidError::invalid(src, format!("opening as HDF5: {e}")))?;
-    let fields = fields(&file);
-    let mut values = Vec::new();
+    let items = items(src, &file)?;
     let mut ids = Identifiers::default();
-    for (path, rule) in fields {
-        let Ok(ds) = file.dataset(&path) else {
-            continue;
-        };
-        let Ok(v) = ds.read_strings() else { continue };
-        if rule == Rule::Id {
-            for s in &v {
-                ids.add_name(s);
-                if let Some(d) = leading_date(s) {
-                    ids.dates.push(d);
-                }
-            }
+    for item in items.iter().filter(|i| i.rule == Rule::Id) {
+        for s in &item.old {
+            add_id(&mut ids, s);
         }
-        values.push((path, rule, ds, v));
     }
     let scrubber = Scrubber::new(ids.clone(), plan.shift);
     let mut report = FileReport {
@@ -118,22 +151,38 @@ pub fn deid_hdf5(src: &Path, out: &Path, plan: &Plan) -> Result<Outcome, DeidErr
         ..FileReport::default()
     };
     let mut patches = Vec::new();
-    for (path, rule, ds, old) in &values {
-        let new: Vec<String> = old
+    let mut checked = Vec::new();
+    for item in &items {
+        let new: Vec<String> = item
+            .old
             .iter()
-            .map(|s| rewrite(*rule, s, plan, &scrubber, &mut report))
+            .map(|s| rewrite(item.rule, s, plan, &scrubber, &mut report))
             .collect();
-        if &new == old {
+        if new == item.old {
             continue;
         }
         report.fields_cleared += 1;
-        report.changes.push(format!("{path}: {}", describe(*rule)));
-        let slots = slots::slots(src, &file, ds, path)?;
+        report
+            .changes
+            .push(format!("{}: {}", item.name, describe(item.rule)));
+        let (slots, chunks) = locate(src, &file, item)?;
+        if slots.len() != new.len() {
+            return Err(DeidError::invalid(
+                src,
+                format!(
+                    "{}: {} stored values found for {} read",
+                    item.name,
+                    slots.len(),
+                    new.len()
+                ),
+            ));
+        }
+        checked.extend(chunks);
         for (slot, value) in slots.iter().zip(&new) {
             patches.extend(slot.patches(value));
         }
     }
-    patches.sort_by_key(|p: &Patch| p.offset);
+    let patches = finish(src, patches, &checked)?;
     let sha256 = if plan.dry_run {
         None
     } else {
@@ -144,6 +193,70 @@ pub fn deid_hdf5(src: &Path, out: &Path, plan: &Plan) -> Result<Outcome, DeidErr
         ids,
         sha256,
     })
+}
+
+/// Every value of the file that may need rewriting: NWB/SNIRF datasets, EEGLAB fields,
+/// string attributes; identifiers first, so the scrubber knows them all before any text.
+fn items(src: &Path, file: &Hdf5File) -> Result<Vec<Item>, DeidError> {
+    let mut out = Vec::new();
+    for (path, rule) in fields(file) {
+        let Ok(ds) = file.dataset(&path) else {
+            continue;
+        };
+        let Ok(old) = ds.read_strings() else { continue };
+        out.push(Item {
+            name: path,
+            rule,
+            old,
+            place: Place::Dataset(Box::new(ds)),
+        });
+    }
+    out.extend(eeglab::items(src, file)?);
+    out.extend(attrs::items(src, file)?);
+    out.sort_by_key(|i| i.rule != Rule::Id);
+    Ok(out)
+}
+
+fn locate(
+    src: &Path,
+    file: &Hdf5File,
+    item: &Item,
+) -> Result<(Vec<slots::Slot>, Vec<ohdr::Checked>), DeidError> {
+    match &item.place {
+        Place::Dataset(ds) => slots::slots(src, file, ds, &item.name),
+        Place::Attr {
+            addr,
+            attr,
+            count,
+            dtype,
+        } => attrs::locate(src, file, *addr, attr, *count, dtype, &item.name),
+        Place::Chars {
+            addr,
+            units,
+            matrix,
+        } => eeglab::locate(src, file, *addr, *units, *matrix, &item.name),
+    }
+}
+
+/// The patches sorted, a second patch of the same bytes dropped (a value reached twice, the
+/// first rule wins), and the checksums of the header chunks they touch restored.
+fn finish(
+    src: &Path,
+    mut patches: Vec<Patch>,
+    checked: &[ohdr::Checked],
+) -> Result<Vec<Patch>, DeidError> {
+    patches.sort_by_key(|p: &Patch| p.offset);
+    let mut kept: Vec<Patch> = Vec::with_capacity(patches.len());
+    for p in patches {
+        match kept.last() {
+            Some(q) if p.offset < q.offset + q.bytes.len() as u64 => {}
+            _ => kept.push(p),
+        }
+    }
+    let sums = ohdr::checksums(src, checked, &kept)?;
+    kept.extend(sums);
+    kept.sort_by_key(|p: &Patch| p.offset);
+    Ok(kept)
 }
 
 /// The fields of the file's format that exist in it, with their rules.
@@ -175,8 +288,6 @@ fn fields(file: &Hdf5File) -> Vec<(String, Rule)> {
         };
         out.extend(sets.iter().map(|t| (format!("{tags}/{t}"), snirf_rule(t))));
     }
-    // Ids first, so the scrubber knows every identifier before it scrubs a text.
-    out.sort_by_key(|(_, r)| *r != Rule::Id);
     out
 }
 
@@ -209,6 +320,23 @@ fn rewrite(
             report.texts_replaced += s.replaced;
             s.text
         }
+    }
+}
+
+/// The words of an identifying value (a file path gives the words of its components, say
+/// `C:\Data\Doe_Jane.set` gives `Data`, `Doe`, `Jane`), and its date.
+fn add_id(ids: &mut Identifiers, value: &str) {
+    let value = value.trim_matches(['\0', ' ']);
+    if let Some(d) = leading_date(value) {
+        ids.dates.push(d);
+    }
+    if !value.contains(['\\', '/']) {
+        ids.add_name(value);
+        return;
+    }
+    for part in value.split(['\\', '/']).filter(|p| !p.ends_with(':')) {
+        let stem = part.rsplit_once('.').map_or(part, |(s, _)| s);
+        ids.add_name(stem);
     }
 }
 
