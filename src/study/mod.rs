@@ -13,6 +13,8 @@
 pub mod file;
 pub mod log;
 pub mod qa;
+pub mod qa_level;
+pub mod qa_walk;
 
 use std::path::{Path, PathBuf};
 

@@ -133,6 +133,10 @@ actions! {
     Snapshot => "snapshot", None, snapshot::write_visible, "Write the visible window as a report strip on paper scale (SVG beside the recording)";
     // Recordings still being written (issue 15, follow)
     Follow => "follow", None, follow::toggle, "Follow a file still being written: the window stays at the end as data arrives (again: stop; after scrolling back: resume)";
+    // QA of critical labels (issue 16)
+    QaConfirm => "qa_confirm", None, crate::tui::qa_keys::confirm, "QA: confirm the current critical event (after moving, resizing or relabelling it: edited)";
+    QaReject => "qa_reject", None, crate::tui::qa_keys::reject, "QA: reject the current critical event";
+    QaStep => "qa_step", Steps, crate::tui::qa_keys::step, "QA: go to the next (1) or previous (-1) critical event of the recording";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

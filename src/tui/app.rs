@@ -92,6 +92,8 @@ pub struct App {
     pub scale: super::scale::Scale,
     /// Following a file still being written (`follow.rs`).
     pub follow: super::follow::Follow,
+    /// QA of critical labels (`sigmark study qa`).
+    pub qa: Option<super::qa::QaMode>,
 }
 
 impl App {
@@ -156,6 +158,7 @@ impl App {
             per_page: Default::default(),
             scale,
             follow: Default::default(),
+            qa: None,
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app
