@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod growing;
 pub mod reference;
+pub mod study_qa;
 pub mod tmux;
 
 use chrono::NaiveDate;
