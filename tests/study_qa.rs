@@ -77,6 +77,19 @@ fn the_pending_list_is_in_study_order_then_by_onset_and_readers_are_refused() {
     let refused = qa_walk::open_store(&study, &a, "alice").map(|_| ());
     println!("alice opening one.edf for QA: {refused:?}");
     assert!(refused.is_err_and(|e| e.to_string().contains("alice read a/one.edf")));
+    // carol reopened two.edf: it waits until she finishes again.
+    let reopened = log::Reading {
+        time: log::now(),
+        reader: "carol".into(),
+        recording: "b/two.edf".into(),
+        state: log::ReadingState::Reopened,
+    };
+    log::append(&study.readings_path(), &reopened).unwrap();
+    let w = walk(&study, "dana").unwrap();
+    println!("after carol reopened: waiting {:?}", w.waiting);
+    assert_eq!(w.waiting, ["b/two.edf"]);
+    assert!(w.items.iter().all(|i| i.rel != "b/two.edf"));
+    common::study_qa::finish(&study, "carol", "b/two.edf");
     // Not a QA reviewer at all: refused, by the library and the command.
     assert!(walk(&study, "erin").is_err());
     let run = sigmark(&[

@@ -40,6 +40,8 @@ pub struct Walk {
     pub items: Vec<QaItem>,
     /// Recordings with critical events that the reviewer read (they may not QA them).
     pub refused: Vec<String>,
+    /// Single-read recordings whose reader has not finished (their table may still change).
+    pub waiting: Vec<String>,
 }
 
 impl Walk {
@@ -120,8 +122,18 @@ fn item(a: &Assignment, rec: &std::path::Path, e: Event, state: QaState, level: 
 pub fn walk(study: &Study, reviewer: &str) -> Result<Walk, StudyError> {
     check_reviewer(study, reviewer)?;
     let mut w = Walk::default();
+    let finished = finished_readings(study)?;
     for a in &study.file.recordings {
+        let cons = Paths::new(&study.recording_path(a), CONSENSUS, None).events;
+        let single_unfinished = !cons.is_file()
+            && a.readers
+                .iter()
+                .any(|r| !finished.contains(&(r.clone(), a.path.clone())));
         let items = recording_items(study, a)?;
+        if single_unfinished && !items.is_empty() {
+            w.waiting.push(a.path.clone());
+            continue;
+        }
         if items.is_empty() {
             continue;
         }
@@ -132,6 +144,40 @@ pub fn walk(study: &Study, reviewer: &str) -> Result<Walk, StudyError> {
         w.items.extend(items);
     }
     Ok(w)
+}
+
+/// (reader, recording) pairs whose last reading state is finished.
+fn finished_readings(
+    study: &Study,
+) -> Result<std::collections::BTreeSet<(String, String)>, StudyError> {
+    use super::log::{Reading, ReadingState};
+    let mut last = BTreeMap::new();
+    for r in super::log::read::<Reading>(&study.readings_path())?.entries {
+        last.insert((r.reader, r.recording), r.state);
+    }
+    Ok(last
+        .into_iter()
+        .filter(|(_, s)| *s == ReadingState::Finished)
+        .map(|(k, _)| k)
+        .collect())
+}
+
+/// Brings the `qa` column of every recording in the reviewer's walk up to date (so
+/// `pending` shows before anyone opens it); a consensus open elsewhere (locked) is named and
+/// left for later.
+pub fn sync_walk(study: &Study, reviewer: &str, w: &Walk) -> Vec<String> {
+    let mut rels: Vec<&str> = w.items.iter().map(|i| i.rel.as_str()).collect();
+    rels.dedup();
+    let mut problems = Vec::new();
+    for rel in rels {
+        let Some(a) = study.assignment(rel) else {
+            continue;
+        };
+        if let Err(e) = open_store(study, a, reviewer) {
+            problems.push(format!("{rel}: {e}"));
+        }
+    }
+    problems
 }
 
 /// Opens the recording's consensus store for QA with `reviewer` as author (making it from the

@@ -133,8 +133,8 @@ impl Section {
         Section::Prompt,
         Section::Note,
         Section::List,
-        Section::Help,
         Section::Qa,
+        Section::Help,
     ];
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sigmark::annotations::store::CONSENSUS;
 use sigmark::annotations::{Event, Paths, Provenance, Source, Store};
+use sigmark::study::log::{self, Reading, ReadingState};
 use sigmark::study::{Assignment, Critical, Gates, Guideline, Study, StudyFile};
 
 pub fn ev(id: &str, onset: f64, duration: f64, label: &str, reader: &str) -> Event {
@@ -112,7 +113,19 @@ pub fn make_study(dir: &Path) -> Study {
         file: study_file(),
     };
     study.save().unwrap();
+    finish(&study, "carol", "b/two.edf");
     study
+}
+
+/// Logs `reader`'s reading of `rel` as finished.
+pub fn finish(study: &Study, reader: &str, rel: &str) {
+    let r = Reading {
+        time: log::now(),
+        reader: reader.into(),
+        recording: rel.into(),
+        state: ReadingState::Finished,
+    };
+    log::append(&study.readings_path(), &r).unwrap();
 }
 
 pub fn one(study: &Study) -> PathBuf {

@@ -27,6 +27,9 @@ pub struct Args {
 pub fn run(a: &Args) -> Result<(), CliError> {
     let study = Study::open(&a.dir)?;
     let walk = qa_walk::walk(&study, &a.reviewer)?;
+    for r in &walk.waiting {
+        eprintln!("waiting: {} (its reader has not finished)", sanitize(r));
+    }
     for r in &walk.refused {
         eprintln!(
             "not yours to QA: {} ({} read it)",
@@ -41,6 +44,10 @@ pub fn run(a: &Args) -> Result<(), CliError> {
             walk.items.len()
         );
         return Ok(());
+    }
+    crate::tui::require_terminal()?;
+    for p in qa_walk::sync_walk(&study, &a.reviewer, &walk) {
+        eprintln!("qa column not brought up to date: {}", sanitize(&p));
     }
     let (done, total) = crate::tui::qa::run(&study, &a.reviewer)?;
     eprintln!("QA: {done} of {total} critical events decided");
