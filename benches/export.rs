@@ -26,6 +26,7 @@ fn bench(c: &mut Criterion) {
             strict: false,
             shard: None,
             open: Default::default(),
+            keep: None,
         };
         g.bench_function(format!("100k_rows_{name}"), |b| {
             b.iter(|| export::export(&opts, &|_| {}).expect("export"))

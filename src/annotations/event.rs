@@ -139,6 +139,10 @@ pub struct Event {
     pub source: Source,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub adjudicator: String,
+    /// Consensus files only: a critical event's QA state (confirmed, rejected, edited,
+    /// pending); empty for other events and in reader files.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub qa: String,
 }
 
 impl Event {

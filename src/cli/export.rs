@@ -47,6 +47,10 @@ pub struct Args {
     pub merge: bool,
     #[command(flatten)]
     pub hints: FormatHints,
+    /// `confirmed`: keep only QA-confirmed (or edited: the edited version) critical events of
+    /// recordings in a study; other events are kept. A recording in no study is skipped.
+    #[arg(long, value_name = "confirmed", value_parser = ["confirmed"])]
+    pub qa: Option<String>,
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -72,6 +76,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         strict: args.strict,
         shard: args.shard,
         open: args.hints.options(),
+        keep: args
+            .qa
+            .as_ref()
+            .map(|_| super::study::qa::confirmed_filter()),
     };
     log_access(&opts)?;
     let summary = match format {

@@ -3,6 +3,7 @@
 //! optional columns are tolerated: it is read by `read_table`.
 
 use crate::annotations::store::read_table;
+use crate::annotations::Event;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,8 +16,10 @@ pub fn read(
     path: &Path,
     info: &Arc<RecInfo>,
     codes: &HashMap<String, String>,
+    keep: &dyn Fn(Vec<Event>) -> Result<Vec<Event>, String>,
 ) -> Result<Vec<Row>, String> {
     let events = read_table(path).map_err(|e| format!("malformed consensus table: {e}"))?;
+    let events = keep(events)?;
     Ok(events
         .into_iter()
         .map(|e| Row {

@@ -12,6 +12,7 @@ pub mod bids;
 mod consensus;
 pub mod discover;
 pub mod edfplus;
+pub mod keep;
 pub mod parquet;
 pub mod rows;
 pub mod shard;
@@ -211,6 +212,8 @@ pub struct Options {
     pub strict: bool,
     pub shard: Option<Shard>,
     pub open: OpenOptions,
+    /// Events to leave out, decided by the caller (`--qa confirmed`); None keeps all.
+    pub keep: Option<keep::Keep>,
 }
 
 /// What a run did.
@@ -308,7 +311,8 @@ pub fn each_recording(
         }
     }
     progress(Progress::Found(found.candidates.len()));
-    let ctx = rows::Context::new(opts.readers.clone(), opts.embedded, opts.open.clone());
+    let mut ctx = rows::Context::new(opts.readers.clone(), opts.embedded, opts.open.clone());
+    ctx.keep = opts.keep.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()

@@ -57,6 +57,8 @@ pub struct Context {
     pub open: OpenOptions,
     /// Label name to code, from the shipped taxonomies (ecg, eeg, rpm; first one wins).
     pub codes: HashMap<String, String>,
+    /// The caller's filter on events (`--qa confirmed`).
+    pub keep: Option<super::keep::Keep>,
 }
 
 impl Context {
@@ -66,6 +68,7 @@ impl Context {
             embedded,
             open,
             codes: label_codes(),
+            keep: None,
         }
     }
 }
@@ -146,7 +149,10 @@ fn reader_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut RecR
         if !ctx.readers.wants(reader) {
             continue;
         }
-        match read_table(path) {
+        let read = read_table(path)
+            .map_err(|e| format!("malformed events table: {e}"))
+            .and_then(|ev| kept(c, ctx, reader, ev));
+        match read {
             Ok(events) => {
                 out.readers.push(reader.clone());
                 out.rows.extend(
@@ -155,11 +161,9 @@ fn reader_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut RecR
                         .map(|e| event_row(info, reader, &ctx.codes, e)),
                 );
             }
-            Err(e) => out.problems.push(Problem::new(
-                path,
-                ProblemKind::Table,
-                format!("malformed events table: {e}"),
-            )),
+            Err(detail) => out
+                .problems
+                .push(Problem::new(path, ProblemKind::Table, detail)),
         }
     }
 }
@@ -190,7 +194,8 @@ fn consensus_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut R
     else {
         return;
     };
-    match super::consensus::read(path, info, &ctx.codes) {
+    let keep = |events| kept(c, ctx, "consensus", events);
+    match super::consensus::read(path, info, &ctx.codes, &keep) {
         Ok(rows) => {
             out.readers.push("consensus".into());
             out.rows.extend(rows);
@@ -198,6 +203,19 @@ fn consensus_rows(c: &Candidate, ctx: &Context, info: &Arc<RecInfo>, out: &mut R
         Err(detail) => out
             .problems
             .push(Problem::new(path, ProblemKind::Table, detail)),
+    }
+}
+
+/// The events of one table that the caller's filter keeps (all without one).
+fn kept(
+    c: &Candidate,
+    ctx: &Context,
+    reader: &str,
+    events: Vec<Event>,
+) -> Result<Vec<Event>, String> {
+    match &ctx.keep {
+        Some(k) => k.apply(&c.path, reader, events),
+        None => Ok(events),
     }
 }
 

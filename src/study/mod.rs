@@ -17,6 +17,8 @@ pub mod init;
 pub mod log;
 pub mod qa;
 pub mod reading;
+pub mod qa_level;
+pub mod qa_walk;
 
 use std::path::{Path, PathBuf};
 

@@ -135,6 +135,10 @@ actions! {
     Follow => "follow", None, follow::toggle, "Follow a file still being written: the window stays at the end as data arrives (again: stop; after scrolling back: resume)";
     // Reading studies (issue 16)
     FinishReading => "finish_reading", None, crate::tui::study::finish, "Study: mark this reading finished (the table is saved first; sigmark study next opens the next)";
+    // QA of critical labels (issue 16)
+    QaConfirm => "qa_confirm", None, crate::tui::qa_keys::confirm, "QA: confirm the current critical event (after moving, resizing or relabelling it: edited)";
+    QaReject => "qa_reject", None, crate::tui::qa_keys::reject, "QA: reject the current critical event";
+    QaStep => "qa_step", Steps, crate::tui::qa_keys::step, "QA: go to the next (1) or previous (-1) critical event of the recording";
 }
 
 /// What a keymap row runs: an action with its parameter, parsed when the keymap loads.

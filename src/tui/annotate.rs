@@ -172,6 +172,7 @@ impl Annotating {
                 crate::annotations::Source::None
             },
             adjudicator: self.adjudicator.clone().unwrap_or_default(),
+            qa: String::new(),
         }
     }
 
@@ -230,7 +231,10 @@ impl Annotating {
 /// Whether label keys reach the viewer through a layer of this section (they do through the
 /// viewer's own and through the layers that pass other keys down).
 fn passes_labels(s: Section) -> bool {
-    matches!(s, Section::View | Section::Epoch | Section::Adjudicate)
+    matches!(
+        s,
+        Section::View | Section::Epoch | Section::Adjudicate | Section::Qa
+    )
 }
 
 /// The list cursor clamped to the filtered list.

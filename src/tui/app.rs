@@ -94,6 +94,8 @@ pub struct App {
     pub follow: super::follow::Follow,
     /// Reading within a study: the finish key (`study.rs`).
     pub study: Option<super::study::StudyReading>,
+    /// QA of critical labels (`sigmark study qa`).
+    pub qa: Option<super::qa::QaMode>,
 }
 
 impl App {
@@ -159,6 +161,7 @@ impl App {
             scale,
             follow: Default::default(),
             study: None,
+            qa: None,
         };
         app.set_lanes(Derivation::as_recorded(&app.rec));
         app

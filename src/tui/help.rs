@@ -29,6 +29,7 @@ fn title(s: Section) -> &'static str {
         Section::Note => "[note] the note editor (other keys type the note)",
         Section::List => "[list] the event list (letters type the filter; other keys as in view)",
         Section::Help => "[help] this help (any other key closes it)",
+        Section::Qa => "[qa] QA of critical labels (other keys as in view)",
     }
 }
 

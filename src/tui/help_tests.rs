@@ -24,6 +24,7 @@ fn help_opens_with_the_label_keymap_and_lists_every_layer() {
         "[prompt]",
         "[note]",
         "[list]",
+        "[qa]",
         "[help]",
     ] {
         assert!(rows.iter().any(|r| r.contains(section)), "no {section}");

@@ -121,6 +121,7 @@ pub enum Section {
     Note,
     List,
     Help,
+    Qa,
 }
 
 impl Section {
@@ -132,6 +133,7 @@ impl Section {
         Section::Prompt,
         Section::Note,
         Section::List,
+        Section::Qa,
         Section::Help,
     ];
 }
@@ -171,6 +173,8 @@ struct FileRows {
     list: Rows,
     #[serde(default)]
     help: Rows,
+    #[serde(default)]
+    qa: Rows,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,6 +204,7 @@ impl FileRows {
             (Section::Note, self.note.keys),
             (Section::List, self.list.keys),
             (Section::Help, self.help.keys),
+            (Section::Qa, self.qa.keys),
         ]
     }
 }

@@ -21,6 +21,8 @@ pub mod jump;
 pub mod keymap;
 pub mod notice;
 pub mod prepare;
+pub mod qa;
+pub mod qa_keys;
 pub mod quit;
 pub mod render;
 pub mod scale;

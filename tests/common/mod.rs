@@ -7,6 +7,7 @@ pub mod cli;
 pub mod growing;
 pub mod reference;
 pub mod study_next;
+pub mod study_qa;
 pub mod tmux;
 
 use chrono::NaiveDate;

@@ -124,7 +124,7 @@ struct Columns {
     onset: usize,
     duration: usize,
     label: usize,
-    /// Positions of `COLUMNS`, then of `source` and `adjudicator`.
+    /// Positions of `COLUMNS`, then of `source`, `adjudicator` and `qa`.
     idx: Vec<Option<usize>>,
 }
 
@@ -134,6 +134,7 @@ impl Columns {
         let mut idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| col(c)).collect();
         idx.push(col("source"));
         idx.push(col("adjudicator"));
+        idx.push(col("qa"));
         Some(Columns {
             onset: col("onset")?,
             duration: col("duration")?,
@@ -178,6 +179,7 @@ impl Columns {
             modified: at(9).to_string(),
             source,
             adjudicator: unescape(at(11)),
+            qa: unescape(at(12)),
         })
     }
 }
@@ -230,17 +232,23 @@ pub fn unescape(s: &str) -> String {
 pub fn table_text(events: &[Event]) -> String {
     let extra = events
         .iter()
-        .any(|e| !e.source.is_empty() || !e.adjudicator.is_empty());
+        .any(|e| !e.source.is_empty() || !e.adjudicator.is_empty() || !e.qa.is_empty());
     table_text_with(events, extra)
 }
 
-/// The table as text, with or without the consensus columns.
+/// The table as text, with or without the consensus columns. The `qa` column (after them) is
+/// written only when an event has a QA state, so a table from before QA writes back unchanged.
 pub fn table_text_with(events: &[Event], consensus: bool) -> String {
     use std::fmt::Write as _;
+    let qa = events.iter().any(|e| !e.qa.is_empty());
+    let consensus = consensus || qa;
     let mut s = String::with_capacity(64 + events.len() * 120);
     s.push_str(&COLUMNS.join("\t"));
     if consensus {
         s.push_str("\tsource\tadjudicator");
+    }
+    if qa {
+        s.push_str("\tqa");
     }
     s.push('\n');
     for e in events {
@@ -265,6 +273,9 @@ pub fn table_text_with(events: &[Event], consensus: bool) -> String {
                 escape(e.source.as_str()),
                 escape(&e.adjudicator)
             );
+        }
+        if qa {
+            let _ = write!(s, "\t{}", escape(&e.qa));
         }
         s.push('\n');
     }

@@ -229,9 +229,10 @@ impl App {
 
     /// The viewer, under every layer: its keymap section, then the label keys.
     fn view_key(&mut self, ev: KeyEvent) {
+        let qa = self.qa.as_ref().and(self.keymap.get(Section::Qa, ev));
         if is_ctrl_c(ev) {
             self.request_quit();
-        } else if let Some(run) = self.keymap.get(Section::View, ev) {
+        } else if let Some(run) = qa.or_else(|| self.keymap.get(Section::View, ev)) {
             self.run(run);
         } else if !self.label_key(Key::from_event(ev)) {
             self.unbound_key(ev);
