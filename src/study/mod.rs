@@ -13,6 +13,7 @@
 pub mod file;
 pub mod log;
 pub mod qa;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
