@@ -421,3 +421,24 @@ fn the_json_has_the_documented_keys() {
         assert!(v["overall"].get(k).is_some(), "overall {k}");
     }
 }
+
+#[test]
+fn an_order_naming_an_unassigned_recording_is_refused_with_the_file() {
+    let s = study(
+        &["alice", "bob"],
+        &[(REC, &["alice"]), ("b.edf", &["bob"])],
+        &[],
+    );
+    let path = s.dir().join("study.toml");
+    let mut file = sigmark::study::StudyFile::read(&path).unwrap();
+    file.order.insert("alice".into(), vec!["b.edf".into()]);
+    // Written as text: StudyFile::write would not check it.
+    std::fs::write(&path, toml::to_string(&file).unwrap()).unwrap();
+    let run = s.status(&[]);
+    println!("{}", run.stderr);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("study.toml"));
+    assert!(run
+        .stderr
+        .contains("order of alice names b.edf, not assigned to them"));
+}

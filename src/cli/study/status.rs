@@ -47,7 +47,7 @@ pub fn run(a: &Args) -> Result<(), CliError> {
     } else {
         None
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if a.json {
         let report = Report {
             status: &s,
