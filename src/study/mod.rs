@@ -19,6 +19,7 @@ pub mod qa;
 pub mod reading;
 pub mod qa_level;
 pub mod qa_walk;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
