@@ -10,6 +10,7 @@
 //!
 //! The two logs are append-only, each line fsynced before the action is shown as done.
 
+pub mod audit;
 pub mod file;
 pub mod log;
 pub mod qa;
