@@ -283,6 +283,13 @@ fn sidecars_name_the_new_recording_and_its_hash() {
         assert_eq!(b.recording, format!("{NEW}.edf"));
         assert_eq!(b.recording_sha256.as_deref(), Some(sha.as_str()));
         assert_ne!(a.recording_sha256, b.recording_sha256);
+        // Journal entries carry the hash they were made on: the original's must not follow.
+        let copied = std::fs::read_to_string(out(&r, &format!("{to}.journal.jsonl"))).unwrap();
+        let original = a.recording_sha256.clone().unwrap_or_default();
+        assert!(
+            original.is_empty() || !copied.contains(&original),
+            "{copied}"
+        );
         assert_eq!(
             b.recording_size,
             std::fs::metadata(&r.out_rec).unwrap().len()

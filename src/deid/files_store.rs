@@ -106,6 +106,11 @@ fn entry(env: &Env, e: &JournalEntry, t: &mut Tally) -> Result<JournalEntry, Str
         reader: env.reader("reader", &e.reader, t),
         before: rewrite(&e.before, t).transpose()?,
         after: rewrite(&e.after, t).transpose()?,
+        // The original's hash would link the copy to it: the copy's, as in the sidecar.
+        recording_sha256: e
+            .recording_sha256
+            .as_ref()
+            .and(env.sha256.map(str::to_string)),
         ..e.clone()
     })
 }

@@ -12,6 +12,7 @@
 
 pub mod assign;
 pub mod access;
+pub mod audit;
 pub mod file;
 pub mod init;
 pub mod log;

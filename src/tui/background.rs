@@ -228,6 +228,8 @@ impl App {
         if let Some(a) = annot.filter(|a| a.hasher.as_ref().is_some_and(same)) {
             // Unreadable: the sidecar records no hash, as before.
             if let Ok(Output::Sha256(hex)) = result {
+                // Journal entries from now on carry it too.
+                a.store.provenance.sha256.get_or_insert_with(|| hex.clone());
                 a.sha256 = Some(hex);
             }
         }

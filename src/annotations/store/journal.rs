@@ -74,6 +74,16 @@ pub struct JournalEntry {
     pub id: String,
     pub before: Option<Event>,
     pub after: Option<Event>,
+    /// The label keymap (guideline) and its version the edit was made under, and the
+    /// recording's SHA-256 when known, so every entry is traceable on its own. Journals from
+    /// before these fields read with none (the sidecar has the last save's values only);
+    /// absent values are not written, so such lines read as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keymap: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keymap_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording_sha256: Option<String>,
 }
 
 /// An entry of an append-only JSON-lines file that [`parse_lines`] scans.

@@ -105,3 +105,21 @@ fn impossible_sequence_numbers_are_damage() {
     );
     assert!(back.damaged[1].detail.contains("impossible"));
 }
+
+#[test]
+fn an_old_line_without_provenance_reads_and_a_new_one_writes_only_what_is_known() {
+    let old = parse(line(1).as_bytes());
+    let e = &old.entries[0];
+    println!("old line: {e:?}");
+    assert_eq!(
+        (&e.keymap, &e.keymap_version, &e.recording_sha256),
+        (&None, &None, &None)
+    );
+    let mut new = e.clone();
+    new.keymap_version = Some("1.2".into());
+    let text = serde_json::to_string(&new).unwrap();
+    println!("new line: {text}");
+    assert!(text.contains("\"keymap_version\":\"1.2\""), "{text}");
+    assert!(!text.contains("recording_sha256") && !text.contains("\"keymap\""));
+    assert_eq!(parse(format!("{text}\n").as_bytes()).entries, vec![new]);
+}

@@ -169,6 +169,9 @@ impl Store {
             id: id.to_string(),
             before,
             after,
+            keymap: known(&self.provenance.keymap),
+            keymap_version: known(&self.provenance.keymap_version),
+            recording_sha256: self.provenance.sha256.clone(),
         };
         let mut line = serde_json::to_string(&entry).map_err(|e| StoreError::Parse {
             path: self.paths.journal.clone(),
@@ -200,6 +203,11 @@ impl Store {
         self.saved_seq = self.seq;
         Ok(())
     }
+}
+
+/// A provenance text as a journal field: `None` when not known (empty).
+fn known(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
 }
 
 /// Replays the journal's entries made after `saved_seq` onto `events`, repairing a damaged
@@ -350,6 +358,32 @@ mod tests {
         assert!(rec.replayed > 0);
         check_get(&s, &[&c.id]);
         assert_eq!(s.get(&a.id).map(|e| e.onset), Some(0.5));
+    }
+
+    #[test]
+    fn each_journal_entry_carries_the_keymap_and_the_recording_hash_known_then() {
+        let d = tempfile::tempdir().unwrap();
+        let prov = Provenance {
+            keymap: "ecg".into(),
+            keymap_version: "3".into(),
+            ..Provenance::default()
+        };
+        let paths = Paths::new(&d.path().join("rec.edf"), "alice", None);
+        let (mut s, _) = Store::open(paths, "alice", prov).unwrap();
+        s.add(ev(1.0, "PVC")).unwrap();
+        s.provenance.sha256 = Some("ab".repeat(32));
+        s.add(ev(2.0, "PAC")).unwrap();
+        let got = journal::read(&s.paths.journal).unwrap().entries;
+        for e in &got {
+            println!(
+                "{} {:?} {:?} {:?}",
+                e.seq, e.keymap, e.keymap_version, e.recording_sha256
+            );
+        }
+        assert_eq!(got[0].keymap.as_deref(), Some("ecg"));
+        assert_eq!(got[0].keymap_version.as_deref(), Some("3"));
+        assert_eq!(got[0].recording_sha256, None, "not hashed yet");
+        assert_eq!(got[1].recording_sha256, Some("ab".repeat(32)));
     }
 
     #[test]
