@@ -40,6 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         strict: false,
         shard: None,
         open: Default::default(),
+        keep: None,
     };
     let t = Instant::now();
     let summary = export::export(&opts, &|_| {})?;

@@ -374,6 +374,9 @@ fn reading_time_sums_gaps_under_five_minutes_from_opens_journals_and_finishes() 
             id: format!("e{seq}"),
             before: None,
             after: Some(ev(&format!("e{seq}"), seq as f64, 1.0, "AF")),
+            keymap: None,
+            keymap_version: None,
+            recording_sha256: None,
         };
         lines.push_str(&serde_json::to_string(&e).unwrap());
         lines.push('\n');

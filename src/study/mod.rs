@@ -10,16 +10,16 @@
 //!
 //! The two logs are append-only, each line fsynced before the action is shown as done.
 
-pub mod assign;
 pub mod access;
+pub mod assign;
 pub mod audit;
 pub mod file;
 pub mod init;
 pub mod log;
 pub mod qa;
-pub mod reading;
 pub mod qa_level;
 pub mod qa_walk;
+pub mod reading;
 pub mod status;
 
 use std::path::{Path, PathBuf};

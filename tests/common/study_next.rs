@@ -89,5 +89,13 @@ pub fn make_with_version(version: &str) -> StudyDir {
 
 /// The study at the shipped ECG keymap's version.
 pub fn make() -> StudyDir {
-    make_with_version("1.0")
+    make_with_version(&ecg_version())
+}
+
+/// The shipped ECG keymap's version, read from the keymap (it changes when the labels do).
+pub fn ecg_version() -> String {
+    sigmark::annotations::taxonomy::shipped("ecg")
+        .expect("the ecg keymap is shipped")
+        .expect("the ecg keymap reads")
+        .version
 }
