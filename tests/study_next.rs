@@ -238,6 +238,26 @@ fn open_refuses_an_unassigned_reader_and_a_finished_reading_with_a_hint() {
 }
 
 #[test]
+fn a_study_reading_stays_blinded_unless_forced() {
+    let s = make();
+    let r3 = s.rec(R3);
+    let run = cli(&s)
+        .args(&[
+            "open",
+            r3.to_str().unwrap(),
+            "--reader",
+            "alice",
+            "--show-readers",
+        ])
+        .run();
+    println!("{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("read blinded"), "{}", run.stderr);
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert!(s.lines(ACCESS_FILE).is_empty(), "a refusal logs nothing");
+}
+
+#[test]
 fn study_next_says_when_everything_is_finished_and_opens_nothing() {
     let s = make();
     for rel in [R1, R2, R3] {

@@ -163,6 +163,24 @@ fn confirm_edit_and_reject_reach_the_consensus_qa_column_and_the_export() {
         after_confirm.starts_with("confirmed; next: QA 1/3 decided · Pause 200.00 s"),
         "{after_confirm}"
     );
+    // QA adds no events of its own and undoes no decision (the table and the decisions file
+    // would disagree): a label key and undo only say so.
+    let count = app.annot.as_ref().unwrap().store.events().len();
+    for key in ["v", "u"] {
+        press(&mut app, key);
+        println!("after {key}: {}", status(&app));
+        assert_eq!(app.annot.as_ref().unwrap().store.events().len(), count);
+    }
+    assert!(
+        status(&app).starts_with("QA decisions are not undone"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(
+        app.annot.as_ref().unwrap().store.get("c1").unwrap().qa,
+        "confirmed",
+        "undo left the decision in the table"
+    );
     // Edit: move the Pause forward, then confirm: recorded as edited.
     press(&mut app, ">");
     let moved = app.annot.as_ref().unwrap().store.get("c3").unwrap().onset;

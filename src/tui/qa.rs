@@ -51,6 +51,13 @@ impl QaMode {
 
 /// Opens `a`'s consensus for QA into the app (logging the access) and goes to its first
 /// pending critical event. `elsewhere`: decided and total of the other recordings.
+/// What a label key says in QA mode.
+pub const NO_NEW_EVENTS: &str =
+    "QA adds no events: l then a label key relabels the selected one; alt-y confirms, alt-x rejects";
+/// What undo and redo say in QA mode.
+pub const NO_UNDO: &str =
+    "QA decisions are not undone: decide again (alt-y confirm, alt-x reject) to change one";
+
 pub fn start(
     app: &mut App,
     study: &Study,

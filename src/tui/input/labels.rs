@@ -23,6 +23,11 @@ impl App {
         true
     }
 
+    /// Whether `key` is one of the keymap's label keys.
+    pub(crate) fn is_label_key(&self, key: Key) -> bool {
+        self.annot.as_ref().and_then(|a| a.label_for(key)).is_some()
+    }
+
     /// Changes the selected event's label to label `i` (the relabel prompt's answer).
     pub(crate) fn relabel_to(&mut self, i: usize) {
         with_annot(self, |_, a| {

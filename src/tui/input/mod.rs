@@ -234,13 +234,22 @@ impl App {
             self.request_quit();
         } else if let Some(run) = qa.or_else(|| self.keymap.get(Section::View, ev)) {
             self.run(run);
+        } else if self.qa.is_some() && self.is_label_key(Key::from_event(ev)) {
+            // QA decides on the readers' events; it never adds one of its own.
+            self.message = Some(super::qa::NO_NEW_EVENTS.into());
         } else if !self.label_key(Key::from_event(ev)) {
             self.unbound_key(ev);
         }
     }
 
-    /// Runs a keymap row's action.
+    /// Runs a keymap row's action (in QA, undo and redo are refused: a decision is changed by
+    /// deciding again, so the table never disagrees with the decisions file).
     pub fn run(&mut self, run: super::action::Invocation) {
+        use super::action::Action;
+        if self.qa.is_some() && matches!(run.action, Action::Undo | Action::Redo) {
+            self.message = Some(super::qa::NO_UNDO.into());
+            return;
+        }
         (run.action.handler())(self, run.arg);
     }
 }
