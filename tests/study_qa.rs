@@ -166,7 +166,7 @@ fn confirm_edit_and_reject_reach_the_consensus_qa_column_and_the_export() {
     // QA adds no events of its own and undoes no decision (the table and the decisions file
     // would disagree): a label key and undo only say so.
     let count = app.annot.as_ref().unwrap().store.events().len();
-    for key in ["v", "u"] {
+    for key in ["v", "delete", "u"] {
         press(&mut app, key);
         println!("after {key}: {}", status(&app));
         assert_eq!(app.annot.as_ref().unwrap().store.events().len(), count);
@@ -181,6 +181,14 @@ fn confirm_edit_and_reject_reach_the_consensus_qa_column_and_the_export() {
         "confirmed",
         "undo left the decision in the table"
     );
+    // Another event than the current critical one is not edited in QA.
+    let c2 = app.annot.as_ref().unwrap().store.get("c2").unwrap().onset;
+    app.annot.as_mut().unwrap().selected = Some("c2".into());
+    press(&mut app, ">");
+    println!("moving c2: {}", status(&app));
+    assert!(status(&app).starts_with("QA edits only the current"), "{}", status(&app));
+    assert_eq!(app.annot.as_ref().unwrap().store.get("c2").unwrap().onset, c2);
+    app.annot.as_mut().unwrap().selected = Some("c3".into());
     // Edit: move the Pause forward, then confirm: recorded as edited.
     press(&mut app, ">");
     let moved = app.annot.as_ref().unwrap().store.get("c3").unwrap().onset;

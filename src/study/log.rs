@@ -53,6 +53,8 @@ pub enum AccessMode {
     Adjudicate,
     Export,
     Compare,
+    /// `sigmark audit REC`: every reader's events and their histories.
+    Audit,
 }
 
 impl Line for Reading {

@@ -187,6 +187,15 @@ pub fn admit(req: &Request) -> Result<Option<Admitted>, StudyError> {
             dir = study.dir.display(),
         )));
     }
+    // An adjudicator sees both readers' events: one of the recording's own readers may not.
+    let adjudicating = req.mode == AccessMode::Adjudicate;
+    if adjudicating && assigned && !req.force {
+        return Err(StudyError::Usage(format!(
+            "{who} is a reader of {rel} in study {name}: an adjudicator must not be one of its readers (they would see the other reader's events); give --force to open it anyway (the open is logged as forced)",
+            who = req.who,
+            name = crate::text::sanitize(&study.file.name),
+        )));
+    }
     let finished = if reading && assigned {
         finished_at(&study, req.who, &rel)?
     } else {
@@ -200,7 +209,7 @@ pub fn admit(req: &Request) -> Result<Option<Admitted>, StudyError> {
         )));
     }
     Ok(Some(Admitted {
-        forced: !assigned && req.force && reading,
+        forced: req.force && ((!assigned && reading) || (assigned && adjudicating)),
         study,
         rel,
         assigned,

@@ -17,6 +17,7 @@ pub fn mode_name(m: AccessMode) -> &'static str {
         AccessMode::Adjudicate => "adjudicate",
         AccessMode::Export => "export",
         AccessMode::Compare => "compare",
+        AccessMode::Audit => "audit",
     }
 }
 

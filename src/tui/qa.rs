@@ -57,6 +57,42 @@ pub const NO_NEW_EVENTS: &str =
 /// What undo and redo say in QA mode.
 pub const NO_UNDO: &str =
     "QA decisions are not undone: decide again (alt-y confirm, alt-x reject) to change one";
+/// What an edit of another event than the current critical one says in QA mode.
+pub const ONLY_CURRENT: &str =
+    "QA edits only the current critical event: alt-n / alt-p go to it, then move, resize or relabel";
+/// What deleting, copying or adding events says in QA mode.
+pub const NO_DELETE: &str =
+    "QA deletes and adds no events: reject it with alt-x (kept in the consensus, marked rejected)";
+
+/// Why `action` is refused in QA mode (`None`: it may run, or the app is not in QA). The
+/// consensus may change only through the current critical event and its decision, so that no
+/// critical event leaves the QA walk without a decision and the `qa` column never disagrees
+/// with the decisions file.
+pub fn refusal(app: &App, action: super::action::Action) -> Option<&'static str> {
+    use super::action::Action as A;
+    let qa = app.qa.as_ref()?;
+    match action {
+        A::Undo | A::Redo => Some(NO_UNDO),
+        A::DeleteEvent
+        | A::CopyAnnotation
+        | A::AcceptBeats
+        | A::MarkIn
+        | A::MarkOut
+        | A::EpochMode
+        | A::Decide => Some(NO_DELETE),
+        A::MoveEvent
+        | A::ResizeEvent
+        | A::Relabel
+        | A::EditNote
+        | A::ToggleCertainty
+        | A::MeasureNote => {
+            let current = qa.current.and_then(|k| qa.items.get(k)).map(|i| &i.event.id);
+            let selected = app.annot.as_ref().and_then(|a| a.selected.as_ref());
+            (current.is_none() || current != selected).then_some(ONLY_CURRENT)
+        }
+        _ => None,
+    }
+}
 
 pub fn start(
     app: &mut App,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::cli::CliError;
 use crate::study::audit::{self, check, history, text};
+use crate::study::log::AccessMode;
 use crate::study::{Study, STUDY_FILE};
 
 #[derive(Debug, clap::Args)]
@@ -46,6 +47,9 @@ pub fn run(a: &Args) -> Result<(), CliError> {
             a.recording.display()
         )));
     }
+    // The histories show every reader's events: within a study that is an access.
+    let who = crate::study::access::who(None);
+    crate::study::record_access(&a.recording, &who, AccessMode::Audit, false)?;
     let files = audit::load(&a.recording, a.reader.as_deref())?;
     let sha = audit::recording_sha256(&a.recording).ok();
     let events = history::histories(&files);

@@ -91,7 +91,7 @@ pub fn within_study(
     let Some(mut admitted) = reading::admit(&req)? else {
         return Ok(());
     };
-    if mode == AccessMode::Read && v.show_readers {
+    if mode != AccessMode::Adjudicate && v.show_readers {
         if !v.force {
             return Err(CliError::Usage(format!(
                 "study {} is read blinded: --show-readers would show the other readers' events; give --force to open it so anyway (the open is logged as forced)",

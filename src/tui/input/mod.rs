@@ -242,12 +242,11 @@ impl App {
         }
     }
 
-    /// Runs a keymap row's action (in QA, undo and redo are refused: a decision is changed by
-    /// deciding again, so the table never disagrees with the decisions file).
+    /// Runs a keymap row's action (in QA only what [`super::qa::refusal`] allows: the
+    /// consensus changes only through the current event and its decision).
     pub fn run(&mut self, run: super::action::Invocation) {
-        use super::action::Action;
-        if self.qa.is_some() && matches!(run.action, Action::Undo | Action::Redo) {
-            self.message = Some(super::qa::NO_UNDO.into());
+        if let Some(why) = super::qa::refusal(self, run.action) {
+            self.message = Some(why.into());
             return;
         }
         (run.action.handler())(self, run.arg);
