@@ -186,8 +186,15 @@ fn confirm_edit_and_reject_reach_the_consensus_qa_column_and_the_export() {
     app.annot.as_mut().unwrap().selected = Some("c2".into());
     press(&mut app, ">");
     println!("moving c2: {}", status(&app));
-    assert!(status(&app).starts_with("QA edits only the current"), "{}", status(&app));
-    assert_eq!(app.annot.as_ref().unwrap().store.get("c2").unwrap().onset, c2);
+    assert!(
+        status(&app).starts_with("QA edits only the current"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(
+        app.annot.as_ref().unwrap().store.get("c2").unwrap().onset,
+        c2
+    );
     app.annot.as_mut().unwrap().selected = Some("c3".into());
     // Edit: move the Pause forward, then confirm: recorded as edited.
     press(&mut app, ">");

@@ -118,7 +118,14 @@ fn add(out: &mut Vec<Item>, object: &str, addr: u64, attrs: &[Attribute]) {
             place: Place::Attr {
                 addr,
                 attr: a.name.clone(),
-                count: a.shape.iter().product::<u64>() as usize,
+                // A shape whose product overflows cannot be a value in a header message:
+                // usize::MAX makes `locate` refuse it.
+                count: a
+                    .shape
+                    .iter()
+                    .try_fold(1u64, |n, d| n.checked_mul(*d))
+                    .and_then(|n| usize::try_from(n).ok())
+                    .unwrap_or(usize::MAX),
                 dtype: a.datatype.clone(),
             },
         });
@@ -136,7 +143,13 @@ pub fn locate(
     name: &str,
 ) -> Result<(Vec<Slot>, Vec<Checked>), DeidError> {
     let fail = |w: String| DeidError::invalid(path, format!("{name}: {w}"));
-    let size = count * element_size(file, dtype).map_err(fail)?;
+    let size = count
+        .checked_mul(element_size(file, dtype).map_err(fail)?)
+        .ok_or_else(|| {
+            fail(format!(
+                "{count} elements do not fit in an attribute message"
+            ))
+        })?;
     let header = ohdr::read(file, addr).map_err(fail)?;
     let at = value_at(&header, attr, size).map_err(fail)?;
     let slots = slots::element_slots(path, file, dtype, at, size, name)?;
@@ -171,7 +184,7 @@ fn value_at(header: &Header, attr: &str, size: usize) -> Result<u64, String> {
                 "its datatype or dataspace is a shared message; not rewritten in place".into(),
             );
         }
-        if pos + size > m.body.len() {
+        if pos.checked_add(size).is_none_or(|end| end > m.body.len()) {
             return Err(format!(
                 "its value ({size} bytes) runs past its attribute message at byte {}",
                 m.at

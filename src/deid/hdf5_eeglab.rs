@@ -16,7 +16,7 @@
 //! A MATLAB char matrix of several rows, or a char array stored chunked, is refused when it
 //! must change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use hdf5_reader::{ByteOrder, Dataset, Datatype, Hdf5File};
@@ -50,7 +50,15 @@ struct Walk<'a> {
     file: &'a Hdf5File,
     refs: HashMap<u64, (String, Dataset)>,
     out: Vec<Item>,
+    /// Reference targets already expanded: each once, so references that point back at
+    /// themselves (a damaged or crafted file) cannot multiply the walk.
+    expanded: HashSet<u64>,
+    /// Groups and values visited, bounded by [`MAX_VISITS`] (hard links can form cycles).
+    visits: usize,
 }
+
+/// The most groups and values one walk visits before it refuses the file.
+const MAX_VISITS: usize = 1_000_000;
 
 /// The EEGLAB fields of `file` to rewrite (none when it has no `/EEG` group).
 pub fn items(path: &Path, file: &Hdf5File) -> Result<Vec<Item>, DeidError> {
@@ -62,6 +70,8 @@ pub fn items(path: &Path, file: &Hdf5File) -> Result<Vec<Item>, DeidError> {
         file,
         refs: HashMap::new(),
         out: Vec::new(),
+        expanded: HashSet::new(),
+        visits: 0,
     };
     if let Ok(g) = file.group("/#refs#") {
         let (_, sets) = g
@@ -89,8 +99,21 @@ impl Walk<'_> {
         DeidError::invalid(self.path, format!("{name}: {what}"))
     }
 
+    /// Counts a visit; a file whose walk never ends (hard-link cycles) is refused.
+    fn visit(&mut self, p: &str) -> Result<(), DeidError> {
+        self.visits += 1;
+        if self.visits > MAX_VISITS {
+            return Err(self.fail(
+                p,
+                format!("more than {MAX_VISITS} objects to visit (links in a cycle?)"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Every dataset under `p` (a group or a dataset), scrubbed; `subject` fields cleared.
     fn tree(&mut self, p: &str, depth: usize) -> Result<(), DeidError> {
+        self.visit(p)?;
         if let Ok(ds) = self.file.dataset(p) {
             return self.value(&ds, p, rule_of(p), 0);
         }
@@ -115,6 +138,7 @@ impl Walk<'_> {
 
     /// The char values of `ds` (itself, or the targets of its references).
     fn value(&mut self, ds: &Dataset, p: &str, rule: Rule, depth: usize) -> Result<(), DeidError> {
+        self.visit(p)?;
         let attrs = ds.attributes();
         let has = |n: &str| attrs.iter().any(|a| a.name == n);
         if has("MATLAB_empty") {
@@ -184,6 +208,9 @@ impl Walk<'_> {
         )
         .map_err(|e| self.fail(p, format!("decoding its references: {e}")))?;
         for (k, a) in addrs.iter().enumerate() {
+            if !self.expanded.insert(*a) {
+                continue;
+            }
             let Some((_, target)) = self.refs.get(a).cloned() else {
                 continue;
             };

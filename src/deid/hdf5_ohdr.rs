@@ -24,6 +24,8 @@ const CONTINUATION: u16 = 0x0010;
 const MAX_CHUNK: u64 = 16 << 20;
 /// A header has at most this many continuation chunks.
 const MAX_CHUNKS: usize = 1024;
+/// The most bytes all chunks of one object header may hold together.
+const MAX_HEADER: u64 = 64 << 20;
 
 /// A checksummed (version 2) header chunk: the lookup3 checksum of the bytes
 /// `start..checksum_at` is stored at `checksum_at` (file offsets).
@@ -66,10 +68,16 @@ pub fn read(file: &Hdf5File, addr: u64) -> Result<Header, String> {
     } else {
         (r.v1_first(addr, &mut h)?, false)
     };
-    let mut seen = 0;
+    // A continuation may point back at a chunk already read (a loop in a damaged or crafted
+    // file): each chunk is read once, and the chunks together are bounded.
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0u64;
     while let Some((at, len)) = pending.pop() {
-        seen += 1;
-        if seen > MAX_CHUNKS {
+        if !seen.insert((at, len)) {
+            continue;
+        }
+        total = total.saturating_add(len);
+        if seen.len() > MAX_CHUNKS || total > MAX_HEADER {
             return Err(format!(
                 "object header at {addr:#x}: too many continuations"
             ));
@@ -115,7 +123,7 @@ impl Raw<'_> {
             ));
         }
         let size = u64::from(u32::from_le_bytes([p[8], p[9], p[10], p[11]]));
-        self.v1_run(addr + 16, size, h)
+        self.v1_run(add(addr, 16)?, size, h)
     }
 
     /// A run of version 1 messages (8-byte envelope: type u16, size u16, flags, 3 reserved).
@@ -151,27 +159,30 @@ impl Raw<'_> {
             pos += 4;
         }
         let width = 1u64 << (flags & 3);
-        let w = self.bytes(addr + pos, width)?;
+        let w = self.bytes(add(addr, pos)?, width)?;
         let size = le(&w);
+        if size > MAX_CHUNK {
+            return Err(format!("header chunk of {size} bytes at {addr:#x}"));
+        }
         pos += width;
         let creation_order = flags & 0x04 != 0;
         h.checked.push(Checked {
-            start: self.base + addr,
-            checksum_at: self.base + addr + pos + size,
+            start: add(self.base, addr)?,
+            checksum_at: add(add(self.base, addr)?, pos + size)?,
         });
-        let next = self.v2_run(addr + pos, size, creation_order, h)?;
+        let next = self.v2_run(add(addr, pos)?, size, creation_order, h)?;
         Ok((next, creation_order))
     }
 
     fn v2_next(&self, at: u64, len: u64, co: bool, h: &mut Header) -> Result<Next, String> {
-        if len < 8 || self.bytes(at, 4)? != b"OCHK" {
+        if !(8..=MAX_CHUNK).contains(&len) || self.bytes(at, 4)? != b"OCHK" {
             return Err(format!("no OCHK continuation chunk at {at:#x}"));
         }
         h.checked.push(Checked {
-            start: self.base + at,
-            checksum_at: self.base + at + len - 4,
+            start: add(self.base, at)?,
+            checksum_at: add(add(self.base, at)?, len - 4)?,
         });
-        self.v2_run(at + 4, len - 8, co, h)
+        self.v2_run(add(at, 4)?, len - 8, co, h)
     }
 
     /// Version 2 messages (type u8, size u16, flags, creation order u16 when the header
@@ -263,4 +274,10 @@ pub fn checksums(
         });
     }
     Ok(out)
+}
+
+/// `a + b`, or an error naming the address that does not fit (a damaged or crafted file).
+fn add(a: u64, b: u64) -> Result<u64, String> {
+    a.checked_add(b)
+        .ok_or_else(|| format!("address {a:#x} + {b:#x} lies beyond any file"))
 }

@@ -86,7 +86,10 @@ pub fn refusal(app: &App, action: super::action::Action) -> Option<&'static str>
         | A::EditNote
         | A::ToggleCertainty
         | A::MeasureNote => {
-            let current = qa.current.and_then(|k| qa.items.get(k)).map(|i| &i.event.id);
+            let current = qa
+                .current
+                .and_then(|k| qa.items.get(k))
+                .map(|i| &i.event.id);
             let selected = app.annot.as_ref().and_then(|a| a.selected.as_ref());
             (current.is_none() || current != selected).then_some(ONLY_CURRENT)
         }
