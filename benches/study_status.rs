@@ -24,26 +24,10 @@ use sigmark::annotations::Event;
 use sigmark::study::log::{Reading, ReadingState};
 use sigmark::study::qa::{decisions_path, QaDecision, QaVerdict};
 use sigmark::study::{log, status, Assignment, Critical, Gates, Guideline, Study, StudyFile};
+use sigmark::synth::rng::Rng;
 
 const RECORDINGS: usize = 10_000;
 const READERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
-
-/// A small deterministic generator (SplitMix64), so every run reads the same study.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 fn event(id: String, onset: f64, duration: f64, label: &str, reader: &str) -> Event {
     Event {
@@ -63,15 +47,15 @@ fn event(id: String, onset: f64, duration: f64, label: &str, reader: &str) -> Ev
 fn readings(rng: &mut Rng, k: usize, ra: &str, rb: &str) -> (Vec<Event>, Vec<Event>) {
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for i in 0..12 {
-        let label = match rng.next() % 20 {
+        let label = match rng.next_u64() % 20 {
             0 if k % 7 == 0 => "VT",
             0..=5 => "AF",
             _ => "NSR",
         };
         let onset = i as f64 * 300.0;
         a.push(event(format!("{ra}-{k}-r{i}"), onset, 300.0, label, ra));
-        let shift = (rng.unit() - 0.5) * 4.0;
-        let lb = if rng.unit() < 0.05 { "AF" } else { label };
+        let shift = (rng.uniform() - 0.5) * 4.0;
+        let lb = if rng.uniform() < 0.05 { "AF" } else { label };
         b.push(event(
             format!("{rb}-{k}-r{i}"),
             (onset + shift).max(0.0),
@@ -81,10 +65,10 @@ fn readings(rng: &mut Rng, k: usize, ra: &str, rb: &str) -> (Vec<Event>, Vec<Eve
         ));
     }
     for i in 0..30 {
-        let t = 5.0 + rng.unit() * 3590.0;
+        let t = 5.0 + rng.uniform() * 3590.0;
         a.push(event(format!("{ra}-{k}-p{i}"), t, 0.0, "PVC", ra));
-        if rng.unit() >= 0.03 {
-            let j = (rng.unit() - 0.5) * 0.1;
+        if rng.uniform() >= 0.03 {
+            let j = (rng.uniform() - 0.5) * 0.1;
             b.push(event(format!("{rb}-{k}-p{i}"), t + j, 0.0, "PVC", rb));
         }
     }
@@ -120,7 +104,7 @@ fn write(path: &Path, text: &str) {
 
 /// Writes the study into `dir`.
 fn generate(dir: &Path) {
-    let mut rng = Rng(16);
+    let mut rng = Rng::new(16);
     let mut recordings = Vec::with_capacity(RECORDINGS);
     let mut order: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut log_lines = String::new();
