@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::StudyError;
-use crate::annotations::journal::{self, Appender, Line, Replayed};
+use crate::annotations::journal::{self, Line, Replayed};
 
 pub const READINGS_FILE: &str = "readings.jsonl";
 pub const ACCESS_FILE: &str = "access.jsonl";
@@ -78,7 +78,43 @@ pub fn append<E: Serialize>(path: &Path, entry: &E) -> Result<(), StudyError> {
         detail: e.to_string(),
     })?;
     line.push(b'\n');
-    Appender::open(path)?.append(&line)?;
+    append_lines(path, &line)
+}
+
+/// Appends whole lines (each ending in a newline) to a log that several processes append to:
+/// one `O_APPEND` write, then fsync. Unlike a reader's journal (one writer, under its lock), a
+/// failed write is never cut back: a cut to the length seen at open could remove a line
+/// another process appended meanwhile, and these logs are evidence. A line left short by a
+/// failure or a crash makes the next append start on a fresh line; reading reports it.
+pub fn append_lines(path: &Path, lines: &[u8]) -> Result<(), StudyError> {
+    use std::io::Write;
+    use std::os::unix::fs::FileExt;
+    let io = |source| StudyError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let existed = path.exists();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(path)
+        .map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    let mut last = [b'\n'];
+    if len > 0 {
+        f.read_exact_at(&mut last, len - 1).map_err(io)?;
+    }
+    let mut buf = Vec::with_capacity(lines.len() + 1);
+    if last[0] != b'\n' {
+        buf.push(b'\n');
+    }
+    buf.extend_from_slice(lines);
+    f.write_all(&buf).map_err(io)?;
+    f.sync_data().map_err(io)?;
+    if !existed {
+        journal::sync_dir(path);
+    }
     Ok(())
 }
 
@@ -116,8 +152,12 @@ mod tests {
         println!("entries {:?}, torn {}", got.entries, got.torn_line);
         assert_eq!(got.entries, vec![a.clone()]);
         assert!(got.torn_line);
-        // An entry appended after the torn tail is still read.
+        // An entry appended after the torn tail starts on a fresh line (the fragment is kept:
+        // the log is never rewritten) and is read.
         append(&path, &a).unwrap();
+        let raw = std::fs::read(&path).unwrap();
+        assert!(raw.starts_with(&bytes), "the earlier bytes are untouched");
+        assert_eq!(raw[bytes.len()], b'\n', "the new line starts fresh");
         assert_eq!(read::<Access>(&path).unwrap().entries, vec![a.clone(), a]);
     }
 }
